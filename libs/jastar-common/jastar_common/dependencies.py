@@ -1,0 +1,125 @@
+"""nameko adapters: the Database dependency (engine, units of work, and the
+outbox relay running beside them) and the shared topology declaration."""
+import logging
+
+import eventlet
+from eventlet.queue import LightQueue, Empty
+from kombu import Connection
+from nameko.extensions import DependencyProvider, SharedExtension
+
+from .config import amqp_uri, database_url, setting
+from .database import make_engine, make_session_factory
+from .outbox import publish_pending
+from .publisher import ConfirmingPublisher
+from .topology import declare_topology
+from .uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Topology(SharedExtension):
+    """Declares every exchange and subscription queue once per container, before
+    anything consumes or publishes."""
+
+    declared = False
+
+    def setup(self):
+        if not self.declared:
+            with Connection(amqp_uri(), connect_timeout=5) as conn:
+                declare_topology(conn)
+            self.declared = True
+
+
+class OutboxRelay:
+    """Runs in a managed greenthread: woken right after a commit that emitted
+    events, and every poll interval in case a wake-up was missed (another
+    process's commit, a row backed off after a failure)."""
+
+    def __init__(self, engine, poll_interval, batch_size=100):
+        self.engine = engine
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        self.publisher = ConfirmingPublisher()
+        self._wakeups = LightQueue()
+        self._stopping = False
+        self._errors = 0
+
+    def wake(self):
+        self._wakeups.put(None)
+
+    def run(self):
+        while not self._stopping:
+            try:
+                sent = publish_pending(self.engine, self.publisher, self.batch_size)
+                self._errors = 0
+            except Exception:
+                self._errors += 1
+                log.exception("outbox relay pass failed")
+                eventlet.sleep(min(30, 0.5 * 2 ** self._errors))
+                continue
+            if sent < self.batch_size:
+                self._wait()
+
+    def _wait(self):
+        try:
+            self._wakeups.get(timeout=self.poll_interval)
+        except Empty:
+            return
+        while True:  # several commits need one pass
+            try:
+                self._wakeups.get_nowait()
+            except Empty:
+                return
+
+    def stop(self):
+        self._stopping = True
+        self.wake()
+
+
+class Database(DependencyProvider):
+    """Gives each worker `unit_of_work()`, a fresh unit of work of the
+    service's class, wired so that its commit wakes the outbox relay."""
+
+    topology = Topology()
+
+    def __init__(self, service, uow_class=SqlUnitOfWork):
+        self.service = service
+        self.uow_class = uow_class
+        self.engine = None
+        self.relay = None
+        self._relay_thread = None
+
+    def setup(self):
+        self.engine = make_engine(
+            database_url(self.service),
+            pool_size=setting("DB_POOL_SIZE", 10, int),
+        )
+        self.session_factory = make_session_factory(self.engine)
+        self.relay = OutboxRelay(
+            self.engine, poll_interval=setting("OUTBOX_POLL_SECONDS", 1.0, float),
+        )
+
+    def start(self):
+        self._relay_thread = self.container.spawn_managed_thread(
+            self.relay.run, identifier=f"{self.service}.outbox_relay")
+
+    def stop(self):
+        self.relay.stop()
+        if self._relay_thread is not None:
+            try:
+                with eventlet.Timeout(10):
+                    self._relay_thread.wait()
+            except eventlet.Timeout:
+                log.warning("outbox relay did not stop in time; unsent rows stay for the next start")
+        self.relay.publisher.close()
+        self.engine.dispose()
+
+    def kill(self):
+        self.relay.stop()
+        self.engine.dispose()
+
+    def unit_of_work(self):
+        return self.uow_class(self.session_factory, self.service, on_commit=self.relay.wake)
+
+    def get_dependency(self, worker_ctx):
+        return self

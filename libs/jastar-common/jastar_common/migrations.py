@@ -1,0 +1,46 @@
+"""Alembic, the same way for every service: each service's migrations/env.py
+calls run_env(); `upgrade_head` runs them (from run scripts, tests, make run).
+The shared outbox and inbox tables are created by each service's first
+migration through create_messaging_tables."""
+from alembic import command
+from alembic.config import Config
+
+from . import tables
+from .database import is_sqlite, make_engine
+
+
+def create_messaging_tables(op):
+    tables.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
+
+
+def drop_messaging_tables(op):
+    tables.metadata.drop_all(op.get_bind(), tables=[tables.inbox, tables.outbox])
+
+
+def alembic_config(package, url):
+    cfg = Config()
+    cfg.set_main_option("script_location", f"{package}:migrations")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_head(package, url):
+    command.upgrade(alembic_config(package, url), "head")
+
+
+def run_env(target_metadata):
+    from alembic import context
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=[target_metadata, tables.metadata],
+                render_as_batch=is_sqlite(engine),  # SQLite alters tables by copying them
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()

@@ -1,0 +1,78 @@
+"""A unit of work: one database transaction holding the change, the events it
+emits (as outbox rows) and, for event handlers, the inbox row of the event
+being handled. Commit writes all three or none."""
+import json
+from datetime import timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from .envelope import Envelope, utcnow
+from .logging import current_correlation_id
+from .tables import inbox, outbox
+
+
+class SqlUnitOfWork:
+    """Base for each service's unit of work (which adds its repositories in
+    `_open`). Use as `with uow: ...; uow.commit()`; leaving without commit
+    rolls back, and nothing emitted is published."""
+
+    def __init__(self, session_factory, source, on_commit=None):
+        self.session_factory = session_factory
+        self.source = source
+        self.on_commit = on_commit
+        self.session = None
+        self.emitted = []
+
+    def __enter__(self):
+        self.session = self.session_factory()
+        self.emitted = []
+        self._open(self.session)
+        return self
+
+    def _open(self, session):
+        """Hook for subclasses to build repositories on the session."""
+
+    def __exit__(self, *exc_info):
+        # close() rolls back what was not committed, and (unlike rollback())
+        # leaves loaded objects readable after the unit of work ends
+        self.session.close()
+        self.emitted = []
+
+    def emit(self, event_type, data, version=1):
+        envelope = Envelope(type=event_type, source=self.source, data=data, version=version)
+        now = utcnow()
+        self.session.execute(insert(outbox).values(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            envelope=json.dumps(envelope.to_dict(), ensure_ascii=False),
+            correlation_id=current_correlation_id(),
+            created_at=now,
+            attempts=0,
+            next_attempt_at=now - timedelta(seconds=1),
+        ))
+        self.emitted.append(envelope)
+        return envelope
+
+    def first_delivery(self, consumer, envelope):
+        """Record `envelope` as handled by `consumer` in this transaction.
+        False when it was handled before: the caller then does nothing."""
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(inbox).values(
+                    consumer=consumer, event_id=envelope.id,
+                    event_type=envelope.type, processed_at=utcnow(),
+                ))
+        except IntegrityError:
+            return False
+        return True
+
+    def commit(self):
+        self.session.commit()
+        if self.emitted and self.on_commit:
+            self.on_commit()
+        self.emitted = []
+
+    def rollback(self):
+        self.session.rollback()
+        self.emitted = []

@@ -23,4 +23,8 @@ def amqp_uri():
 
 
 def database_url(service):
-    return setting("DATABASE_URL", f"sqlite:///var/{service}.db")
+    """<SERVICE>_DATABASE_URL, else DATABASE_URL, else a SQLite file under var/.
+    (The per-service key lets several services share one process's config,
+    as in tests.)"""
+    return setting(f"{service.upper()}_DATABASE_URL") or setting(
+        "DATABASE_URL", f"sqlite:///var/{service}.db")

@@ -37,7 +37,3 @@ def start_mappers():
         return
     _mappers.map_imperatively(model.District, districts)
     _mappers.map_imperatively(model.Centre, centres)
-
-
-class Base:  # what alembic's env.py compares against
-    metadata = metadata

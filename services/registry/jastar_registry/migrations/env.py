@@ -1,4 +1,4 @@
 from jastar_common.migrations import run_env
-from jastar_registry.models import Base
+from jastar_registry.models import metadata
 
-run_env(Base.metadata)
+run_env(metadata)

@@ -1,0 +1,27 @@
+# Jastar Hub: `make run` starts the whole system, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PACKAGES := -e libs/jastar-common -e services/registry -e services/booking \
+            -e services/notifications -e gateway
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements/constraints.txt requirements/test.txt \
+              libs/jastar-common/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements/constraints.txt $(PACKAGES) -r requirements/test.txt
+	touch $@
+
+run: install
+	$(BIN)/python scripts/run_local.py
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Jastar Hub gateway: the public HTTP API."""

@@ -1,0 +1,8 @@
+"""Booking commands."""
+from jastar_common.config import database_url
+from jastar_common.migrations import upgrade_head
+
+
+def migrate():
+    upgrade_head("jastar_booking", database_url("booking"))
+    return 0

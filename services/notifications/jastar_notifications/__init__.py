@@ -1,0 +1,1 @@
+"""Jastar Hub notifications service."""

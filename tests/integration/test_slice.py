@@ -1,0 +1,62 @@
+"""The thin end-to-end slice, every service a process on PostgreSQL: the
+gateway is ready, reaches the registry by RPC, and a registry event lands in
+booking's copy."""
+import subprocess
+import time
+
+import requests
+from nameko.standalone.rpc import ClusterRpcClient
+
+import jastar_common.errors  # noqa: F401  (typed errors over RPC)
+
+
+def test_health_and_ready(system):
+    assert requests.get(system.url + "/health").json() == {"status": "ok"}
+    ready = requests.get(system.url + "/ready")
+    assert ready.status_code == 200
+    assert ready.json()["services"] == {"registry": "ok", "booking": "ok", "notifications": "ok"}
+    assert ready.headers["X-Request-Id"]
+
+
+def test_demo_data_through_the_gateway_and_into_bookings_copy(system):
+    seed = ["jastar-registry-seed"]
+    env = system.env("registry")
+    first = subprocess.run(seed, env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run(seed, env=env, capture_output=True, text=True, check=True)
+    assert "centres 7" in first.stdout and "centres 0" in again.stdout
+
+    karasai = requests.get(system.url + "/v1/centers", params={"district_id": "karasai"}).json()
+    assert [c["id"] for c in karasai["items"]] == ["karasai-yrc"]
+    districts = {d["id"]: d for d in requests.get(system.url + "/v1/districts").json()["items"]}
+    assert districts["karasai"]["youth_population"] == 82_000
+
+    with ClusterRpcClient(uri=system.base_env["AMQP_URI"]) as rpc:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            copies = rpc.booking.list_centre_copies()
+            if len(copies) == 7:
+                break
+            time.sleep(0.2)
+    assert {c["centre_id"]: c["status"] for c in copies}["talgar-yrc"] == "planned"
+
+
+def test_bad_input_is_a_problem_naming_the_field(system):
+    response = requests.get(system.url + "/v1/centers", params={"status": "demolished"})
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "status" in response.json()["fields"]
+    missing = requests.get(system.url + "/v1/centers/no-such-centre")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_ready_names_a_stopped_service(system):
+    system.stop("notifications")
+    try:
+        response = requests.get(system.url + "/ready")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"]
+        assert response.json()["services"]["notifications"].startswith("down")
+        assert "notifications" in response.json()["title"]
+    finally:
+        system.start("notifications")
+        system.wait_ready()

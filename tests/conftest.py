@@ -1,6 +1,9 @@
 # nameko's pytest plugin no longer monkey-patches eventlet: do it before
 # anything imports socket or threading.
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # eventlet announces its own
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 

@@ -2,7 +2,7 @@
 # anything imports socket or threading.
 import warnings
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)  # eventlet announces its own
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # known; nameko needs it
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()

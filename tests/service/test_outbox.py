@@ -10,8 +10,12 @@ from jastar_common.uow import SqlUnitOfWork
 from .support import create_schema, drain, tap
 
 
+class _TestUnitOfWork(SqlUnitOfWork):
+    event_types = frozenset({"booking.confirmed", "booking.requested"})
+
+
 def _uow(engine):
-    return SqlUnitOfWork(make_session_factory(engine), "test")
+    return _TestUnitOfWork(make_session_factory(engine), "test")
 
 
 def _declared(amqp_uri):
@@ -74,4 +78,33 @@ def test_relay_keeps_order_and_backs_off_when_the_broker_is_unreachable(
         conn.execute(update(tables.outbox).values(next_attempt_at=first.created_at))
     assert publish_pending(engine, ConfirmingPublisher(amqp_uri)) == 5
     assert [e.id for e in drain(amqp_uri, seen)] == ids
+    engine.dispose()
+
+
+def test_two_relays_on_postgresql_never_send_the_same_row(rabbit_config, amqp_uri, new_pg_database):
+    import eventlet
+
+    url = new_pg_database("relays")
+    create_schema(url)
+    _declared(amqp_uri)
+    seen = tap(amqp_uri)
+    engine = make_engine(url)
+    with _uow(engine) as uow:
+        ids = [uow.emit("booking.requested", {"booking_id": f"b-{n}"}).id for n in range(300)]
+        uow.commit()
+
+    def relay():
+        publisher, sent = ConfirmingPublisher(amqp_uri), 0
+        while True:
+            batch = publish_pending(engine, publisher, batch_size=20)
+            if not batch:
+                publisher.close()
+                return sent
+            sent += batch
+
+    first, second = eventlet.spawn(relay), eventlet.spawn(relay)
+    counts = first.wait(), second.wait()
+    received = [e.id for e in drain(amqp_uri, seen)]
+    assert sum(counts) == 300 and min(counts) > 0, counts  # both worked, neither twice
+    assert sorted(received) == sorted(ids) and len(set(received)) == 300
     engine.dispose()

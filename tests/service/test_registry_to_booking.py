@@ -70,3 +70,21 @@ def test_a_change_that_rolls_back_emits_nothing(rabbit_config, service_database)
         assert exc.__class__.__name__ == "NotFound"
     assert _count(url, tables.outbox) == 1  # district.created only
     engine.dispose()
+
+
+def test_one_correlation_id_follows_rpc_into_the_event_handler(
+        rabbit_config, container_factory, service_database):
+    config = {"REGISTRY_DATABASE_URL": service_database("registry"),
+              "BOOKING_DATABASE_URL": service_database("booking"), "OUTBOX_POLL_SECONDS": 0.2}
+    booking = container_factory(BookingService, config)
+    registry_container = container_factory(RegistryService, config)
+    booking.start()
+    registry_container.start()
+
+    handled = []
+    with entrypoint_waiter(booking, "on_registry_change",
+                           callback=lambda ctx, res, exc: handled.append(ctx.context_data) or True):
+        with entrypoint_hook(registry_container, "upsert_district",
+                             context_data={"correlation_id": "req-from-the-gateway"}) as upsert:
+            upsert(KARASAI)
+    assert handled[0]["correlation_id"] == "req-from-the-gateway"

@@ -38,7 +38,7 @@ class EnvelopeSchema(Schema):
     id = fields.UUID(required=True)
     type = fields.String(required=True, validate=validate.Regexp(EVENT_TYPE_PATTERN))
     version = fields.Integer(required=True, validate=validate.Range(min=1))
-    time = fields.AwareDateTime(required=True, format="iso", default_timezone=timezone.utc)
+    time = fields.AwareDateTime(required=True, format="iso")  # naive times are refused
     source = fields.String(required=True, validate=validate.Length(min=1, max=64))
     data = fields.Dict(keys=fields.String(), required=True)
 

@@ -40,6 +40,8 @@ class SqlUnitOfWork:
         self.emitted = []
 
     def emit(self, event_type, data, version=1):
+        if event_type not in self.event_types:
+            raise ValueError(f"{event_type!r} is not among {self.source}'s documented events")
         envelope = Envelope(type=event_type, source=self.source, data=data, version=version)
         now = utcnow()
         self.session.execute(insert(outbox).values(

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain import model
+from .domain.events import EVENT_TYPES
 
 
 class CentreCopyRepository:
@@ -21,5 +22,7 @@ class CentreCopyRepository:
 
 
 class BookingUnitOfWork(SqlUnitOfWork):
+    event_types = EVENT_TYPES
+
     def _open(self, session):
         self.centres = CentreCopyRepository(session)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain import model
+from .domain.events import EVENT_TYPES
 
 
 class SqlRepository:
@@ -43,6 +44,8 @@ class CentreRepository(SqlRepository):
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
+    event_types = EVENT_TYPES
+
     def _open(self, session):
         self.districts = DistrictRepository(session)
         self.centres = CentreRepository(session)

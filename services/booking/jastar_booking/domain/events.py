@@ -1,0 +1,2 @@
+"""The events booking publishes: its public contract (docs/asyncapi.yaml)."""
+EVENT_TYPES = frozenset()

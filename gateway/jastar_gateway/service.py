@@ -52,13 +52,12 @@ class GatewayService:
 
     @route("GET", "/v1/districts")
     def list_districts(self, request):
-        return {"items": self.call("registry", "list_districts")}
+        return self.call("registry", "list", "district", dict(request.args))
 
     @route("GET", "/v1/centers")
     def list_centres(self, request):
-        filters = {key: request.args[key] for key in ("district_id", "status") if key in request.args}
-        return {"items": self.call("registry", "list_centres", filters)}
+        return self.call("registry", "list", "centre", dict(request.args))
 
     @route("GET", "/v1/centers/<string:centre_id>")
     def get_centre(self, request, centre_id):
-        return self.call("registry", "get_centre", centre_id)
+        return self.call("registry", "get", "centre", centre_id)

@@ -1,19 +1,22 @@
 """One event from one service handled by another, through the outbox, across
 a relay crash between commit and publish, and a re-published duplicate."""
+import pytest
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 from sqlalchemy import func, select, update
 
 from jastar_booking.service import BookingService
 from jastar_common import tables
 from jastar_common.database import make_engine, make_session_factory
-from jastar_registry.domain import services as registry
+from jastar_common.errors import InvalidInput
+from jastar_registry.domain import catalogue
 from jastar_registry.repository import RegistryUnitOfWork
 from jastar_registry.service import RegistryService
 
 KARASAI = dict(id="karasai", name_kk="Қарасай ауданы", name_ru="Карасайский район",
                admin_centre="Қаскелең", youth_population=82_000)
 CENTRE = dict(id="karasai-yrc", district_id="karasai", name_kk="Жастар ресурстық орталығы",
-              name_ru="Молодёжный ресурсный центр", address="Қаскелең", status="open")
+              name_ru="Молодёжный ресурсный центр", address="Қаскелең", status="open",
+              opening_hours={"mon": [["09:00", "20:00"]]})
 
 
 def _count(url, table, *where):
@@ -33,8 +36,8 @@ def test_committed_change_reaches_booking_after_relay_crash_exactly_once(
     # committed while no relay runs: as if the relay died between commit and publish
     engine = make_engine(registry_url, pool_size=1)
     uow = lambda: RegistryUnitOfWork(make_session_factory(engine), "registry")  # noqa: E731
-    registry.upsert_district(uow(), KARASAI)
-    registry.create_centre(uow(), CENTRE)
+    catalogue.create(uow(), "district", KARASAI)
+    catalogue.create(uow(), "centre", CENTRE)
     assert _count(registry_url, tables.outbox, tables.outbox.c.sent_at.is_(None)) == 2
 
     booking = container_factory(BookingService, config)
@@ -63,11 +66,9 @@ def test_a_change_that_rolls_back_emits_nothing(rabbit_config, service_database)
     url = service_database("registry")
     engine = make_engine(url, pool_size=1)
     uow = lambda: RegistryUnitOfWork(make_session_factory(engine), "registry")  # noqa: E731
-    registry.upsert_district(uow(), KARASAI)
-    try:
-        registry.create_centre(uow(), {**CENTRE, "district_id": "nowhere"})
-    except Exception as exc:
-        assert exc.__class__.__name__ == "NotFound"
+    catalogue.create(uow(), "district", KARASAI)
+    with pytest.raises(InvalidInput):
+        catalogue.create(uow(), "centre", {**CENTRE, "district_id": "nowhere"})
     assert _count(url, tables.outbox) == 1  # district.created only
     engine.dispose()
 
@@ -84,7 +85,7 @@ def test_one_correlation_id_follows_rpc_into_the_event_handler(
     handled = []
     with entrypoint_waiter(booking, "on_registry_change",
                            callback=lambda ctx, res, exc: handled.append(ctx.context_data) or True):
-        with entrypoint_hook(registry_container, "upsert_district",
-                             context_data={"correlation_id": "req-from-the-gateway"}) as upsert:
-            upsert(KARASAI)
+        with entrypoint_hook(registry_container, "create",
+                             context_data={"correlation_id": "req-from-the-gateway"}) as create:
+            create("district", KARASAI)
     assert handled[0]["correlation_id"] == "req-from-the-gateway"

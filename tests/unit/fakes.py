@@ -14,14 +14,29 @@ class FakeRepository:
         return self.items.get(obj_id)
 
     def list(self, **filters):
-        return [obj for _, obj in sorted(self.items.items())
-                if all(value is None or getattr(obj, name) == value for name, value in filters.items())]
+        return self.search(filters, limit=10_000)[0]
+
+    def search(self, filters=None, q=None, search_fields=(), limit=50, offset=0):
+        def matches(obj):
+            for name, value in (filters or {}).items():
+                field, _, op = name.partition("__")
+                have = getattr(obj, field)
+                test = {"": lambda: have == value, "contains": lambda: value in (have or []),
+                        "gte": lambda: have is not None and have >= value,
+                        "lt": lambda: have is not None and have < value}[op]
+                if value is not None and not test():
+                    return False
+            return not q or any(q.lower() in (getattr(obj, f) or "").lower() for f in search_fields)
+
+        found = [obj for _, obj in sorted(self.items.items()) if matches(obj)]
+        return found[offset:offset + limit], len(found)
 
 
 class FakeUnitOfWork:
     """Records what a real one would publish; commit makes it 'published'."""
 
     def __init__(self, **repositories):
+        self._repositories = {}
         for name, repository in repositories.items():
             setattr(self, name, repository)
         self.pending = []
@@ -32,6 +47,10 @@ class FakeUnitOfWork:
 
     def __enter__(self):
         return self
+
+    def repository(self, kind):
+        """Per-kind repositories for the registry's catalogue, made on demand."""
+        return self._repositories.setdefault(kind, FakeRepository())
 
     def __exit__(self, *exc_info):
         self.rollback()

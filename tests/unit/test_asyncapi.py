@@ -7,9 +7,19 @@ import yaml
 from jastar_booking.domain.events import EVENT_TYPES as BOOKING
 from jastar_common.envelope import EnvelopeSchema
 from jastar_common.topology import SUBSCRIPTIONS
-from jastar_registry.domain.events import EVENT_TYPES as REGISTRY
+from jastar_registry.repository import RegistryUnitOfWork
+
+REGISTRY = RegistryUnitOfWork.event_types
 
 DOC = yaml.safe_load((Path(__file__).parents[2] / "docs" / "asyncapi.yaml").read_text())
+
+
+def test_the_file_is_what_the_generator_makes_from_the_code():
+    import subprocess
+    import sys
+    script = Path(__file__).parents[2] / "scripts" / "gen_asyncapi.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_emitted_event_is_documented_and_nothing_else():

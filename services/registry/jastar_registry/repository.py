@@ -1,17 +1,22 @@
 """Repositories over a SQLAlchemy session, and the registry's unit of work."""
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 
 from jastar_common.uow import SqlUnitOfWork
 
-from .domain import model
-from .domain.events import EVENT_TYPES
+from .domain import catalogue, members, model
+
+# filter suffixes the search understands; a bare name is equality
+_OPERATORS = {
+    "__contains": lambda column, value: cast(column, String).like(f'%"{value}"%'),  # JSON list
+    "__gte": lambda column, value: column >= value,
+    "__lt": lambda column, value: column < value,
+}
 
 
 class SqlRepository:
-    entity = None
-
-    def __init__(self, session):
+    def __init__(self, session, entity):
         self.session = session
+        self.entity = entity
 
     def add(self, obj):
         self.session.add(obj)
@@ -19,33 +24,53 @@ class SqlRepository:
     def get(self, obj_id):
         return self.session.get(self.entity, obj_id)
 
-    def _list(self, *where, order_by="id"):
-        query = select(self.entity).where(*where).order_by(getattr(self.entity, order_by))
-        return list(self.session.scalars(query))
+    def search(self, filters=None, q=None, search_fields=(), limit=50, offset=0):
+        where = [self._condition(name, value) for name, value in (filters or {}).items()
+                 if value is not None]
+        if q and search_fields:
+            pattern = f"%{q.lower()}%"
+            where.append(or_(*[func.lower(getattr(self.entity, name)).like(pattern)
+                               for name in search_fields]))
+        total = self.session.scalar(select(func.count()).select_from(self.entity).where(*where))
+        query = select(self.entity).where(*where).order_by(*self._order()).limit(limit).offset(offset)
+        return list(self.session.scalars(query)), total
+
+    def list(self, **filters):
+        return self.search(filters, limit=10_000)[0]
+
+    def _condition(self, name, value):
+        for suffix, build in _OPERATORS.items():
+            if name.endswith(suffix):
+                return build(getattr(self.entity, name.removesuffix(suffix)), value)
+        return getattr(self.entity, name) == value
+
+    def _order(self):
+        if hasattr(self.entity, "starts_at"):
+            return (self.entity.starts_at, self.entity.id)
+        return (self.entity.id,)
 
 
-class DistrictRepository(SqlRepository):
-    entity = model.District
+class MemberRepository(SqlRepository):
+    def __init__(self, session):
+        super().__init__(session, members.Member)
 
-    def list(self):
-        return self._list()
+    def get_by_phone(self, phone):
+        return self.session.scalar(select(members.Member).where(members.Member.phone == phone))
 
-
-class CentreRepository(SqlRepository):
-    entity = model.Centre
-
-    def list(self, district_id=None, status=None):
-        where = []
-        if district_id:
-            where.append(model.Centre.district_id == district_id)
-        if status:
-            where.append(model.Centre.status == status)
-        return self._list(*where)
+    def get_by_iin_hash(self, iin_hash):
+        return self.session.scalar(select(members.Member).where(members.Member.iin_hash == iin_hash))
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
-    event_types = EVENT_TYPES
+    event_types = catalogue.EVENT_TYPES | members.EVENT_TYPES
 
     def _open(self, session):
-        self.districts = DistrictRepository(session)
-        self.centres = CentreRepository(session)
+        self._repositories = {name: SqlRepository(session, kind.cls)
+                              for name, kind in catalogue.KINDS.items()}
+        self._repositories["region"] = SqlRepository(session, model.Region)
+        self.members = MemberRepository(session)
+        self.districts = self._repositories["district"]
+        self.centres = self._repositories["centre"]
+
+    def repository(self, kind):
+        return self._repositories[kind]

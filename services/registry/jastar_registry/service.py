@@ -1,51 +1,118 @@
-"""The registry's nameko adapter: RPC in, domain call, schema out."""
+"""The registry's nameko adapter: RPC in, schema-checked, domain call, schema out."""
+from datetime import datetime
+
 from nameko.rpc import rpc
 
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.config import setting
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
 from jastar_common.validation import load
 
-from . import schemas
-from .domain import services
+from . import member_schemas, schemas
+from .dependencies import IinVaultProvider
+from .domain import catalogue, members
+from .domain.calendar import ALMATY, assert_tzdata_current
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
 
+# slot times are local times in Asia/Almaty: refuse to run on a tzdata that
+# predates Kazakhstan's move to UTC+5 (1 March 2024)
+assert_tzdata_current()
 start_mappers()
 
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
+
+
+def today():
+    """The date in Almaty, where every member and centre is."""
+    return datetime.now(ALMATY).date()
+
+
+def age_bounds():
+    return {"min_age": setting("MEMBER_MIN_AGE", 14, int), "max_age": setting("MEMBER_MAX_AGE", 35, int)}
+
+
+def _page(kind, items, total, query):
+    return {"items": schemas.output_schema(kind, many=True).dump(items), "total": total,
+            "limit": query["limit"], "offset": query["offset"]}
 
 
 class RegistryService:
     name = "registry"
 
     db = Database("registry", RegistryUnitOfWork)
+    vault = IinVaultProvider()
     correlation = Correlation()
 
     @rpc
     def ping(self):
         return ping(self.name, self.db.engine)
 
-    @api
-    def list_districts(self):
-        return schemas.DistrictSchema(many=True).dump(services.list_districts(self.db.unit_of_work()))
+    # reference data, the same five calls for every kind (see catalogue.KINDS)
 
     @api
-    def upsert_district(self, data):
-        district = services.upsert_district(self.db.unit_of_work(), load(schemas.DistrictSchema(), data))
-        return schemas.DistrictSchema().dump(district)
+    def list(self, kind, query=None):
+        catalogue.kind_of(kind)
+        query = load(schemas.list_query_schema(kind), query)
+        limit, offset, q = query.pop("limit"), query.pop("offset"), query.pop("q", None)
+        items, total = catalogue.search(self.db.unit_of_work(), kind, query, q, limit, offset)
+        return _page(kind, items, total, {"limit": limit, "offset": offset})
 
     @api
-    def list_centres(self, filters=None):
-        query = load(schemas.CentreFilterSchema(), filters)
-        return schemas.CentreSchema(many=True).dump(services.list_centres(self.db.unit_of_work(), **query))
+    def get(self, kind, obj_id):
+        return schemas.output_schema(kind).dump(catalogue.get(self.db.unit_of_work(), kind, obj_id))
 
     @api
-    def get_centre(self, centre_id):
-        return schemas.CentreSchema().dump(services.get_centre(self.db.unit_of_work(), centre_id))
+    def create(self, kind, data):
+        catalogue.kind_of(kind)
+        obj = catalogue.create(self.db.unit_of_work(), kind, load(schemas.create_schema(kind), data))
+        return schemas.output_schema(kind).dump(obj)
 
     @api
-    def create_centre(self, data):
-        centre = services.create_centre(self.db.unit_of_work(), load(schemas.CentreSchema(), data))
-        return schemas.CentreSchema().dump(centre)
+    def update(self, kind, obj_id, changes):
+        catalogue.kind_of(kind)
+        obj = catalogue.update(self.db.unit_of_work(), kind, obj_id,
+                               load(schemas.update_schema(kind), changes))
+        return schemas.output_schema(kind).dump(obj)
+
+    @api
+    def close(self, kind, obj_id):
+        return schemas.output_schema(kind).dump(catalogue.close(self.db.unit_of_work(), kind, obj_id))
+
+    # members: young people, 14 to 35 (bounds from MEMBER_MIN_AGE / MEMBER_MAX_AGE)
+
+    @api
+    def register_member(self, data):
+        member = members.register_member(
+            self.db.unit_of_work(), load(member_schemas.MemberRegistrationSchema(), data),
+            self.vault, today(), **age_bounds())
+        return member_schemas.MemberSchema().dump(member)
+
+    @api
+    def update_member(self, member_id, changes):
+        member = members.update_member(
+            self.db.unit_of_work(), member_id, load(member_schemas.MemberUpdateSchema(), changes),
+            self.vault, today(), **age_bounds())
+        return member_schemas.MemberSchema().dump(member)
+
+    @api
+    def erase_member(self, member_id):
+        return member_schemas.MemberSchema().dump(members.erase_member(self.db.unit_of_work(), member_id))
+
+    @api
+    def get_member(self, member_id):
+        return member_schemas.MemberSchema().dump(members.get_member(self.db.unit_of_work(), member_id))
+
+    @api
+    def find_member(self, query):
+        query = load(member_schemas.MemberLookupSchema(), query)
+        member = members.find_member(self.db.unit_of_work(), vault=self.vault, **query)
+        return member_schemas.MemberSchema().dump(member)
+
+    @api
+    def member_eligibility(self, member_id):
+        """For booking: birth date, declared categories and status."""
+        return member_schemas.MemberEligibilitySchema().dump(
+            members.member_eligibility(self.db.unit_of_work(), member_id))

@@ -1,5 +1,0 @@
-"""The events the registry publishes: its public contract (docs/asyncapi.yaml)."""
-EVENT_TYPES = frozenset({
-    "district.created", "district.updated",
-    "centre.created",
-})

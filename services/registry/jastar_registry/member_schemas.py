@@ -1,0 +1,90 @@
+"""What crosses the registry's RPC boundary for members, in and out.
+
+The schemas check shape and types; the domain (domain/members.py) normalises
+phone, email and Telegram, checks age, IIN, district and uniqueness. Output
+never carries the IIN beyond its masked form ("********1234").
+"""
+from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
+
+from .domain.members import CATEGORIES, LANGUAGES, MEMBER_STATUSES
+
+__all__ = [
+    "MemberRegistrationSchema", "MemberUpdateSchema", "MemberSchema",
+    "MemberEligibilitySchema", "MemberLookupSchema",
+]
+
+DISTRICT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", error="lowercase letters, digits and dashes")
+FULL_NAME = validate.Length(2, 200)
+LANGUAGE = validate.OneOf(LANGUAGES)
+CATEGORY = validate.OneOf(CATEGORIES)
+STATUS = validate.OneOf(MEMBER_STATUSES)
+
+
+class _StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class MemberRegistrationSchema(_StrictSchema):
+    full_name = fields.String(required=True, validate=FULL_NAME)
+    birth_date = fields.Date(required=True)
+    phone = fields.String(required=True, validate=validate.Length(1, 40))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    telegram = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    district_id = fields.String(load_default=None, allow_none=True, validate=DISTRICT_ID)
+    iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    language = fields.String(required=True, validate=LANGUAGE)
+    categories = fields.List(fields.String(validate=CATEGORY), load_default=list)
+    # must be true: the domain refuses false, naming "consent" with the other fields
+    consent = fields.Boolean(required=True)
+
+
+class MemberUpdateSchema(_StrictSchema):
+    """Partial: only the keys given are changed. None (or "") clears email,
+    telegram, district_id and iin; the other fields cannot be cleared."""
+    full_name = fields.String(validate=FULL_NAME)
+    birth_date = fields.Date()
+    phone = fields.String(validate=validate.Length(1, 40))
+    email = fields.String(allow_none=True, validate=validate.Length(max=254))
+    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    district_id = fields.String(allow_none=True, validate=DISTRICT_ID)
+    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
+    language = fields.String(validate=LANGUAGE)
+    categories = fields.List(fields.String(validate=CATEGORY))
+
+
+class MemberSchema(_StrictSchema):
+    """Output. `iin` is the masked value only; ciphertext and hash never leave."""
+    id = fields.String(dump_only=True)
+    full_name = fields.String(dump_only=True)
+    birth_date = fields.Date(dump_only=True)
+    phone = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    telegram = fields.String(dump_only=True)
+    district_id = fields.String(dump_only=True)
+    language = fields.String(dump_only=True)
+    categories = fields.List(fields.String(), dump_only=True)
+    status = fields.String(dump_only=True)
+    registered_at = fields.DateTime(dump_only=True)
+    consent_at = fields.DateTime(dump_only=True)
+    iin = fields.String(attribute="iin_masked", dump_only=True)
+
+
+class MemberEligibilitySchema(_StrictSchema):
+    """What booking gets from member_eligibility (dumped by the registry,
+    loaded by booking)."""
+    member_id = fields.String(required=True)
+    birth_date = fields.Date(required=True, allow_none=True)
+    categories = fields.List(fields.String(), required=True)
+    status = fields.String(required=True, validate=STATUS)
+
+
+class MemberLookupSchema(_StrictSchema):
+    """Staff desk look-up: exactly one of phone, iin."""
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+    iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+
+    @validates_schema
+    def _exactly_one(self, data, **kwargs):
+        if (data.get("phone") is None) == (data.get("iin") is None):
+            raise ValidationError("give exactly one of phone, iin")

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from jastar_common.database import make_engine, make_session_factory
 
 from .domain import catalogue
-from .domain.calendar import ALMATY
+from jastar_common.calendar import ALMATY
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
 

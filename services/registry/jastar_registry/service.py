@@ -13,7 +13,7 @@ from jastar_common.validation import load
 from . import member_schemas, schemas
 from .dependencies import IinVaultProvider
 from .domain import catalogue, members
-from .domain.calendar import ALMATY, assert_tzdata_current
+from jastar_common.calendar import ALMATY, assert_tzdata_current
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
 

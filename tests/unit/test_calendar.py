@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jastar_registry.domain.calendar import (
+from jastar_common.calendar import (
     ALMATY,
     KURBAN_AIT_FIRST_DAY,
     assert_tzdata_current,

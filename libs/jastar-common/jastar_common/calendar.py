@@ -1,8 +1,8 @@
-"""Local time and the Kazakh public-holiday calendar for the registry.
+"""Local time and Kazakhstan's public-holiday calendar, for every service.
 
-Times are stored in UTC; centres open, close and book in Almaty time.
-Standard library only (zoneinfo needs the system tz database or the
-`tzdata` package, which the registry depends on).
+Times are stored in UTC; centres open, close and book in Almaty time, and
+messages are written in it. Standard library only (zoneinfo needs the system
+tz database or the pinned `tzdata` package, which jastar-common depends on).
 """
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo

@@ -50,6 +50,8 @@ SUBSCRIPTIONS = {
         )),
         Subscription("notifications", "member_changes", ("member.*",)),
         Subscription("notifications", "booking_changes", ("booking.*", "waitlist.*")),
+        # integrators' webhooks may subscribe to any event type
+        Subscription("notifications", "webhooks", ("#",)),
     ]
 }
 

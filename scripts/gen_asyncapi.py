@@ -12,6 +12,7 @@ import yaml
 
 from jastar_common.envelope import EVENT_TYPE_PATTERN
 from jastar_common.topology import EVENTS_EXCHANGE_NAME
+from jastar_booking.domain import events as booking_events
 from jastar_registry.domain import catalogue
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
@@ -64,6 +65,33 @@ CHANGED = {"changed": {"type": "array", "items": {"type": "string"},
                        "description": "Names of the fields that changed."}}
 
 
+_ID = {"type": "string"}
+_MAYBE_ID = {"type": ["string", "null"]}
+_TIME = {"type": "string", "format": "date-time"}
+BOOKING_SCHEMA = {"type": "object", "required": ["booking_id", "member_id", "kind", "state"], "properties": {
+    "booking_id": {"type": "string", "format": "uuid"}, "member_id": _ID,
+    "kind": {"type": "string", "enum": ["consultation", "space", "seat"]},
+    "state": {"type": "string", "enum": ["pending", "confirmed", "rejected", "cancelled", "checked_in",
+                                         "no_show", "completed"]},
+    "centre_id": _ID, "resource_id": _ID, "service_id": _MAYBE_ID, "specialist_id": _MAYBE_ID,
+    "space_id": _MAYBE_ID, "session_id": _MAYBE_ID, "programme_id": _MAYBE_ID,
+    "starts_at": _TIME, "ends_at": _TIME,
+    "reason": {"type": ["string", "null"]},
+    "by": {"type": "string", "enum": ["member", "staff", "system"]},
+    "previous_starts_at": {**_TIME, "description": "booking.rescheduled only"},
+    "previous_ends_at": {**_TIME, "description": "booking.rescheduled only"},
+}}
+WAITLIST_SCHEMA = {"type": "object", "required": ["entry_id", "member_id", "resource_id", "position"],
+                   "properties": {
+    "entry_id": {"type": "string", "format": "uuid"}, "member_id": _ID,
+    "resource_id": {**_ID, "description": "a session, or a programme booked as a whole course"},
+    "centre_id": _ID, "position": {"type": "integer", "minimum": 1},
+    "state": {"type": "string", "enum": ["waiting", "offered", "accepted", "declined", "expired", "left"]},
+    "offer_expires_at": {**_TIME, "description": "waitlist.offered only"},
+    "booking_id": {"type": "string", "description": "waitlist.promoted only"},
+}}
+
+
 def data_schemas():
     """{event type: data schema} for every event any service emits."""
     out = {}
@@ -76,6 +104,8 @@ def data_schemas():
     out["member.updated"] = {**MEMBER_SCHEMA, "properties": {**MEMBER_SCHEMA["properties"], **CHANGED}}
     out["member.erased"] = {"type": "object", "required": ["member_id"],
                             "properties": {"member_id": {"type": "string", "format": "uuid"}}}
+    out.update({event: BOOKING_SCHEMA for event in booking_events.BOOKING_EVENTS})
+    out.update({event: WAITLIST_SCHEMA for event in booking_events.WAITLIST_EVENTS})
     return out
 
 
@@ -123,7 +153,8 @@ def build():
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):  # write shared schemas out in full, no &anchors
+        return True
 
 
 _Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(

@@ -33,11 +33,11 @@ def test_demo_data_through_the_gateway_and_into_bookings_copy(system):
     with ClusterRpcClient(uri=system.base_env["AMQP_URI"]) as rpc:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            copies = rpc.booking.list_centre_copies()
+            copies = rpc.booking.list_copies("centre")
             if len(copies) == 7:
                 break
             time.sleep(0.2)
-    assert {c["centre_id"]: c["status"] for c in copies}["talgar-yrc"] == "planned"
+    assert {c["id"]: c["status"] for c in copies}["talgar-yrc"] == "planned"
 
 
 def test_bad_input_is_a_problem_naming_the_field(system):

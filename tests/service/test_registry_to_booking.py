@@ -47,8 +47,8 @@ def test_committed_change_reaches_booking_after_relay_crash_exactly_once(
                            callback=lambda ctx, res, exc: ctx.args[0].type == "centre.created"):
         registry_container.start()  # its relay finds the unsent rows
 
-    with entrypoint_hook(booking, "list_centre_copies") as copies:
-        assert [(c["centre_id"], c["status"]) for c in copies()] == [("karasai-yrc", "open")]
+    with entrypoint_hook(booking, "list_copies") as copies:
+        assert [(c["id"], c["status"]) for c in copies("centre")] == [("karasai-yrc", "open")]
 
     # the relay publishes again (it died after publishing, before marking sent)
     with engine.begin() as conn:
@@ -57,8 +57,8 @@ def test_committed_change_reaches_booking_after_relay_crash_exactly_once(
     with entrypoint_waiter(booking, "on_registry_change"):
         pass
     assert _count(booking_url, tables.inbox) == 2  # district and centre, each once
-    with entrypoint_hook(booking, "list_centre_copies") as copies:
-        assert len(copies()) == 1
+    with entrypoint_hook(booking, "list_copies") as copies:
+        assert len(copies("centre")) == 1
     engine.dispose()
 
 

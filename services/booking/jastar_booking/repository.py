@@ -1,28 +1,240 @@
-"""Booking repositories and unit of work."""
-from sqlalchemy import select
+"""Booking's repositories and unit of work."""
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from jastar_common.database import is_sqlite
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain import model
 from .domain.events import EVENT_TYPES
+from .models import registry_copies, resource_locks
+
+# the longest anything is booked for: bounds the overlap scan to an index range
+MAX_SPAN = timedelta(days=1)
+
+VIEWS = {
+    "centre": model.CentreView, "space": model.SpaceView, "service": model.ServiceView,
+    "specialist": model.SpecialistView, "schedule": model.ScheduleView,
+    "programme": model.ProgrammeView, "session": model.SessionView, "member": model.MemberView,
+}
+_DATES = {"opens_on", "valid_from", "valid_to", "birth_date"}
+_TIMES = {"starts_at", "ends_at"}
 
 
-class CentreCopyRepository:
+def to_view(kind, obj_id, data):
+    """A registry copy row as its frozen view (only the fields booking uses)."""
+    cls = VIEWS[kind]
+    values = {"id": obj_id}
+    for name in cls.__dataclass_fields__:
+        if name == "id" or name not in data:
+            continue
+        value = data[name]
+        if value is not None and name in _DATES:
+            value = date.fromisoformat(value)
+        elif value is not None and name in _TIMES:
+            value = datetime.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[name] = value
+    return cls(**values)
+
+
+class CopyStore:
+    """Booking's copy of registry data: (kind, id) -> the latest snapshot."""
+
     def __init__(self, session):
         self.session = session
 
-    def add(self, copy):
-        self.session.add(copy)
+    def get(self, kind, obj_id):
+        row = self.session.execute(select(registry_copies.c.data).where(
+            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id)).first()
+        return None if row is None else to_view(kind, obj_id, row.data)
 
-    def get(self, centre_id):
-        return self.session.get(model.CentreCopy, centre_id)
+    def all(self, kind):
+        rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data)
+                                    .where(registry_copies.c.kind == kind)
+                                    .order_by(registry_copies.c.obj_id)).all()
+        return [to_view(kind, row.obj_id, row.data) for row in rows]
 
-    def list(self):
-        return list(self.session.scalars(select(model.CentreCopy).order_by(model.CentreCopy.centre_id)))
+    def raw(self, kind):
+        return self.session.execute(select(registry_copies).where(registry_copies.c.kind == kind)
+                                    .order_by(registry_copies.c.obj_id)).mappings().all()
+
+    def source_time(self, kind, obj_id):
+        return self.session.scalar(select(registry_copies.c.source_time).where(
+            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
+
+    def put(self, kind, obj_id, data, source_time):
+        """Insert or replace; the caller has checked source_time is newer."""
+        self.session.execute(delete(registry_copies).where(
+            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
+        self.session.execute(insert(registry_copies).values(
+            kind=kind, obj_id=obj_id, data=data, source_time=source_time))
+
+    def count(self, kind=None):
+        query = select(func.count()).select_from(registry_copies)
+        if kind:
+            query = query.where(registry_copies.c.kind == kind)
+        return self.session.scalar(query)
+
+
+class BookingRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, booking):
+        self.session.add(booking)
+
+    def get(self, booking_id):
+        return self.session.get(model.Booking, booking_id)
+
+    def by_idempotency_key(self, member_id, key):
+        return self.session.scalar(select(model.Booking).where(
+            model.Booking.member_id == member_id, model.Booking.idempotency_key == key))
+
+    def overlapping(self, resource_id, starts_at, hold_until, excluding=None):
+        """Active bookings of the resource whose [start, hold_until) meets the range."""
+        B = model.Booking
+        query = select(B).where(
+            B.resource_id == resource_id, B.state.in_(model.ACTIVE_STATES),
+            B.starts_at < hold_until, B.starts_at > starts_at - MAX_SPAN, B.hold_until > starts_at)
+        if excluding:
+            query = query.where(B.id != excluding)
+        return list(self.session.scalars(query))
+
+    def active_for(self, resource_id):
+        """Every active booking of the resource (a session's or course's seats)."""
+        B = model.Booking
+        return list(self.session.scalars(select(B).where(
+            B.resource_id == resource_id, B.state.in_(model.ACTIVE_STATES))))
+
+    def active_on(self, resource_id):
+        B = model.Booking
+        return self.session.scalar(select(func.count()).select_from(B).where(
+            B.resource_id == resource_id, B.state.in_(model.ACTIVE_STATES)))
+
+    def busy(self, resource_ids, starts_from, ends_before):
+        """{resource_id: [(start, hold_until)]} of active bookings in the range."""
+        B = model.Booking
+        rows = self.session.execute(select(B.resource_id, B.starts_at, B.hold_until).where(
+            B.resource_id.in_(list(resource_ids)), B.state.in_(model.ACTIVE_STATES),
+            B.starts_at < ends_before, B.starts_at > starts_from - MAX_SPAN,
+            B.hold_until > starts_from)).all()
+        out = {resource_id: [] for resource_id in resource_ids}
+        for resource_id, start, hold_until in rows:
+            out[resource_id].append((start, hold_until))
+        return out
+
+    def active_count(self, member_id, kind):
+        B = model.Booking
+        return self.session.scalar(select(func.count()).select_from(B).where(
+            B.member_id == member_id, B.kind == kind, B.state.in_(model.ACTIVE_STATES)))
+
+    def member_minutes(self, member_id, space_kind_resources, week_start, week_end, excluding=None):
+        B = model.Booking
+        query = select(B.starts_at, B.ends_at).where(
+            B.member_id == member_id, B.kind == "space", B.resource_id.in_(space_kind_resources),
+            B.state.in_(model.ACTIVE_STATES + ("completed",)),
+            B.starts_at >= week_start, B.starts_at < week_end)
+        if excluding:
+            query = query.where(B.id != excluding)
+        return sum((end - start).total_seconds() // 60 for start, end in self.session.execute(query))
+
+    def no_show_times(self, member_id, since):
+        B = model.Booking
+        return list(self.session.scalars(select(B.starts_at).where(
+            B.member_id == member_id, B.state == "no_show", B.starts_at > since)))
+
+    def for_member(self, member_id, limit=100, offset=0):
+        B = model.Booking
+        return list(self.session.scalars(select(B).where(B.member_id == member_id)
+                                         .order_by(B.starts_at.desc()).limit(limit).offset(offset)))
+
+    def for_centre(self, centre_id, starts_from, ends_before):
+        B = model.Booking
+        return list(self.session.scalars(select(B).where(
+            B.centre_id == centre_id, B.starts_at >= starts_from, B.starts_at < ends_before)
+            .order_by(B.starts_at, B.id)))
+
+    def due(self, state, starts_before, limit=200, ends_before=None):
+        """Bookings in `state` that began before the time given (for the sweeper)."""
+        B = model.Booking
+        query = select(B).where(B.state == state, B.starts_at < starts_before)
+        if ends_before is not None:
+            query = query.where(B.ends_at < ends_before)
+        return list(self.session.scalars(query.order_by(B.starts_at).limit(limit)
+                                         .with_for_update(skip_locked=True)))
+
+
+class WaitlistRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, entry):
+        self.session.add(entry)
+
+    def get(self, entry_id):
+        return self.session.get(model.WaitlistEntry, entry_id)
+
+    def by_idempotency_key(self, member_id, key):
+        W = model.WaitlistEntry
+        return self.session.scalar(select(W).where(W.member_id == member_id, W.idempotency_key == key))
+
+    def next_position(self, resource_id):
+        W = model.WaitlistEntry
+        return (self.session.scalar(select(func.max(W.position)).where(W.resource_id == resource_id))
+                or 0) + 1
+
+    def first_waiting(self, resource_id):
+        W = model.WaitlistEntry
+        return self.session.scalar(select(W).where(W.resource_id == resource_id, W.state == "waiting")
+                                   .order_by(W.position).limit(1))
+
+    def count(self, resource_id, state):
+        W = model.WaitlistEntry
+        return self.session.scalar(select(func.count()).select_from(W).where(
+            W.resource_id == resource_id, W.state == state))
+
+    def of_member(self, resource_id, member_id):
+        W = model.WaitlistEntry
+        return self.session.scalar(select(W).where(
+            W.resource_id == resource_id, W.member_id == member_id, W.state.in_(("waiting", "offered"))))
+
+    def for_member(self, member_id):
+        W = model.WaitlistEntry
+        return list(self.session.scalars(select(W).where(W.member_id == member_id)
+                                         .order_by(W.created_at.desc())))
+
+    def expired_offers(self, now, limit=200):
+        W = model.WaitlistEntry
+        return list(self.session.scalars(select(W).where(W.state == "offered", W.offer_expires_at <= now)
+                                         .order_by(W.offer_expires_at).limit(limit)
+                                         .with_for_update(skip_locked=True)))
 
 
 class BookingUnitOfWork(SqlUnitOfWork):
     event_types = EVENT_TYPES
 
     def _open(self, session):
-        self.centres = CentreCopyRepository(session)
+        self.copies = CopyStore(session)
+        self.bookings = BookingRepository(session)
+        self.waitlist = WaitlistRepository(session)
+
+    def lock(self, *resource_keys):
+        """Serialise every change to these resources until commit (sorted, so
+        two transactions locking the same pair cannot deadlock)."""
+        if is_sqlite(self.session.get_bind()):
+            return  # BEGIN IMMEDIATE already holds the only write lock
+        for key in sorted(set(resource_keys)):
+            self.session.execute(pg_insert(resource_locks).values(resource_key=key)
+                                 .on_conflict_do_nothing())
+            self.session.execute(select(resource_locks.c.resource_key)
+                                 .where(resource_locks.c.resource_key == key).with_for_update())
+
+    def touch(self):
+        self.session.flush()
+
+
+__all__ = ["BookingUnitOfWork", "to_view", "update"]

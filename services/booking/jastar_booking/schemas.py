@@ -1,9 +1,106 @@
-"""What crosses booking's boundaries."""
-from marshmallow import Schema, fields
+"""What crosses booking's RPC boundary, in and out."""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .domain.model import KINDS
+
+ID = fields.String(validate=validate.Length(1, 40))
 
 
-class CentreCopySchema(Schema):
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CreateBookingSchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    member_id = fields.String(validate=validate.Length(1, 36))
+    service_id = ID
+    specialist_id = ID
+    space_id = ID
+    session_id = ID
+    programme_id = ID
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    idempotency_key = fields.String(validate=validate.Length(1, 100))
+
+    @validates_schema
+    def what_each_kind_needs(self, data, **kwargs):
+        needs = {"consultation": ("service_id", "starts_at"), "space": ("space_id", "starts_at", "ends_at")}
+        missing = {name: ["required for a " + data["kind"] + " booking"]
+                   for name in needs.get(data.get("kind"), ()) if data.get(name) is None}
+        if data.get("kind") == "seat" and not (data.get("session_id") or data.get("programme_id")):
+            missing["session_id"] = ["give session_id, or programme_id for a whole course"]
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            missing["ends_at"] = ["must be after starts_at"]
+        if missing:
+            raise ValidationError(missing)
+
+
+class RescheduleSchema(StrictSchema):
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime()
+
+
+class AvailabilitySchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(("consultation", "space", "programme")))
+    service_id = ID
+    specialist_id = ID
+    space_id = ID
+    programme_id = ID
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+    @validates_schema
+    def what_each_kind_needs(self, data, **kwargs):
+        needs = {"consultation": ("service_id", "date_from", "date_to"),
+                 "space": ("space_id", "date_from", "date_to"), "programme": ("programme_id",)}
+        missing = {("from" if n == "date_from" else "to" if n == "date_to" else n): ["required"]
+                   for n in needs[data["kind"]] if data.get(n) is None}
+        if missing:
+            raise ValidationError(missing)
+
+
+class PageSchema(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class BookingSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    state = fields.String()
+    member_id = fields.String()
     centre_id = fields.String()
-    district_id = fields.String()
-    status = fields.String()
+    resource_id = fields.String()
+    service_id = fields.String()
+    programme_id = fields.String()
+    specialist_id = fields.Function(lambda b: b.resource_id if b.kind == "consultation" else None)
+    space_id = fields.Function(lambda b: b.resource_id if b.kind == "space" else None)
+    session_id = fields.Function(
+        lambda b: b.resource_id if b.kind == "seat" and b.resource_id != b.programme_id else None)
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    reason = fields.String()
+    created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class WaitlistEntrySchema(Schema):
+    id = fields.String()
+    resource_id = fields.String()
+    centre_id = fields.String()
+    member_id = fields.String()
+    position = fields.Integer()
+    state = fields.String()
+    offer_expires_at = fields.AwareDateTime()
+    booking_id = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class SlotSchema(Schema):
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    centre_id = fields.String()
+    specialist_id = fields.String()
+    space_id = fields.String()
+    free = fields.Integer()

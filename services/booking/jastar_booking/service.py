@@ -1,26 +1,55 @@
-"""Booking's nameko adapter."""
-from nameko.rpc import rpc
+"""Booking's nameko adapter: RPC and events in, domain calls, schemas out."""
+import logging
+from datetime import date, timedelta
 
+import eventlet
+from nameko.rpc import ServiceRpc, rpc
+from nameko.standalone.rpc import ClusterRpcClient
+from nameko.timer import timer
+
+from jastar_common.caller import CallerIdentity
+from jastar_common.calendar import assert_tzdata_current
+from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
-from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
 from jastar_common.subscriber import subscribe
+from jastar_common.validation import load
 
 from . import schemas
-from .domain import services
+from .domain import bookings, copies, queries, sweeper, waitlist
+from .domain.model import now
+from .domain.policies import Policy
 from .models import start_mappers
 from .repository import BookingUnitOfWork
 
+assert_tzdata_current()
 start_mappers()
+log = logging.getLogger(__name__)
 
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
+SWEEP_SECONDS = float(setting("BOOKING_SWEEP_SECONDS", 30))
+RESYNC_CHECK_SECONDS = float(setting("BOOKING_RESYNC_CHECK_SECONDS", 60))
+
+
+def policy():
+    return Policy.from_settings(setting)
+
+
+def _result(outcome):
+    what, obj = outcome
+    if what == "booking":
+        return {"booking": schemas.BookingSchema().dump(obj)}
+    return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
 
 
 class BookingService:
     name = "booking"
 
     db = Database("booking", BookingUnitOfWork)
+    registry = ServiceRpc("registry")
+    caller = CallerIdentity()
     correlation = Correlation()
 
     @rpc
@@ -28,9 +57,136 @@ class BookingService:
         return ping(self.name, self.db.engine)
 
     @api
-    def list_centre_copies(self):
-        return schemas.CentreCopySchema(many=True).dump(services.list_centre_copies(self.db.unit_of_work()))
+    def availability(self, query):
+        query = load(schemas.AvailabilitySchema(), query)
+        uow, kind = self.db.unit_of_work(), query["kind"]
+        if kind == "programme":
+            programme, rows = queries.programme_seats(uow, query["programme_id"])
+            return {"programme_id": programme.id, "whole_course": programme.whole_course, "items": [
+                {"resource_id": r["resource_id"], "seats_left": r["seats_left"], "waiting": r["waiting"],
+                 "starts_at": r["session"].starts_at.isoformat() if r["session"] else None}
+                for r in rows]}
+        if kind == "consultation":
+            slots = queries.consultation_slots(uow, query["service_id"], query.get("specialist_id"),
+                                               query["date_from"], query["date_to"], policy(), now())
+        else:
+            slots = queries.space_slots(uow, query["space_id"], query["date_from"], query["date_to"],
+                                        policy(), now())
+        return {"items": schemas.SlotSchema(many=True).dump(slots)}
+
+    @api
+    def create_booking(self, request):
+        request = load(schemas.CreateBookingSchema(), request)
+        return _result(bookings.create(self.db.unit_of_work(), self.caller, request, policy(), now()))
+
+    @api
+    def get_booking(self, booking_id):
+        return schemas.BookingSchema().dump(bookings.get(self.db.unit_of_work(), self.caller, booking_id))
+
+    @api
+    def member_bookings(self, member_id, page=None):
+        page = load(schemas.PageSchema(), page)
+        found, entries = queries.member_bookings(self.db.unit_of_work(), self.caller, member_id, **page)
+        return {"items": schemas.BookingSchema(many=True).dump(found),
+                "waitlist": schemas.WaitlistEntrySchema(many=True).dump(entries)}
+
+    @api
+    def centre_day(self, centre_id, day):
+        try:
+            day = date.fromisoformat(day)
+        except (TypeError, ValueError):
+            raise InvalidInput("bad day", fields={"day": ["a date, YYYY-MM-DD"]}) from None
+        found = queries.centre_day(self.db.unit_of_work(), self.caller, centre_id, day)
+        return {"items": schemas.BookingSchema(many=True).dump(found)}
+
+    @api
+    def cancel_booking(self, booking_id, reason=None):
+        return schemas.BookingSchema().dump(
+            bookings.cancel(self.db.unit_of_work(), self.caller, booking_id, reason, policy(), now()))
+
+    @api
+    def reschedule_booking(self, booking_id, change):
+        change = load(schemas.RescheduleSchema(), change)
+        return schemas.BookingSchema().dump(bookings.reschedule(
+            self.db.unit_of_work(), self.caller, booking_id, change["starts_at"], change.get("ends_at"),
+            policy(), now()))
+
+    @api
+    def check_in(self, booking_id):
+        return schemas.BookingSchema().dump(
+            bookings.check_in(self.db.unit_of_work(), self.caller, booking_id, policy(), now()))
+
+    @api
+    def approve_booking(self, booking_id):
+        return schemas.BookingSchema().dump(
+            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, True, None, now()))
+
+    @api
+    def reject_booking(self, booking_id, reason=None):
+        return schemas.BookingSchema().dump(
+            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, False, reason, now()))
+
+    @api
+    def accept_offer(self, entry_id):
+        return schemas.BookingSchema().dump(
+            waitlist.accept(self.db.unit_of_work(), self.caller, entry_id, policy(), now()))
+
+    @api
+    def decline_offer(self, entry_id):
+        return schemas.WaitlistEntrySchema().dump(
+            waitlist.decline(self.db.unit_of_work(), self.caller, entry_id, policy(), now()))
+
+    @rpc
+    def list_copies(self, kind):
+        """Operators: what booking holds of the registry, per kind."""
+        with self.db.unit_of_work() as uow:
+            return [{"id": row["obj_id"], **row["data"]} for row in uow.copies.raw(kind)]
 
     @subscribe("booking", "registry_changes")
     def on_registry_change(self, envelope):
-        services.apply_registry_event(self.db.unit_of_work(), envelope)
+        member = None
+        if envelope.type in ("member.registered", "member.updated"):
+            member = self._eligibility(envelope.data["member_id"])  # RPC outside the transaction
+        copies.apply_registry_event(self.db.unit_of_work(), envelope, member)
+
+    def _eligibility(self, member_id):
+        # a registry that is down fails this try; the subscriber retries later
+        try:
+            with eventlet.Timeout(setting("REGISTRY_RPC_TIMEOUT_SECONDS", 10, float)):
+                return self.registry.member_eligibility(member_id)
+        except NotFound:
+            return None
+
+    @timer(interval=SWEEP_SECONDS)
+    def sweep(self):
+        done = sweeper.sweep(self.db.unit_of_work, policy(), now())
+        if any(done.values()):
+            log.info("swept", extra=done)
+
+    @timer(interval=RESYNC_CHECK_SECONDS, eager=True)
+    def resync_if_empty(self):
+        """Start-up with an empty copy (a new database): read it all by RPC."""
+        if not copies.is_empty(self.db.unit_of_work()):
+            return
+        # dated a little before the reads: an event of a change that committed
+        # while we read is then still applied (events are whole snapshots, so
+        # applying a slightly older one converges once the newer arrives)
+        read_at = now() - timedelta(minutes=1)
+        # a client of its own: a registry that is down must not leave this
+        # service's reply listener with calls that will never be answered
+        try:
+            with ClusterRpcClient(uri=amqp_uri(), timeout=30) as cluster:
+                for kind in copies.COPIED_KINDS:
+                    self._resync_pages(kind, lambda q, kind=kind: cluster.registry.list(kind, q), read_at)
+                self._resync_pages("member", cluster.registry.list_member_eligibility, read_at)
+        except Exception:  # the registry may be down: try again next time
+            log.warning("resync from the registry failed; will retry", exc_info=True)
+
+    def _resync_pages(self, kind, fetch, read_at, limit=200):
+        offset = 0
+        while True:
+            page = fetch({"limit": limit, "offset": offset})
+            copies.resync(self.db.unit_of_work(), kind, page["items"], read_at)
+            offset += limit
+            if offset >= page["total"]:
+                return

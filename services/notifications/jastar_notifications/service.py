@@ -1,28 +1,145 @@
-"""Notifications' nameko adapter."""
-from nameko.rpc import rpc
+"""Notifications' nameko adapter: events in (booking, waitlist, member, and
+every event for webhooks), a timer that sends what is due, and RPC for the
+gateway (login codes, preferences, the delivery log, webhooks)."""
+from nameko.rpc import ServiceRpc, rpc
 
+from jastar_common.caller import CallerIdentity
+from jastar_common.calendar import assert_tzdata_current
 from jastar_common.dependencies import Database
+from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
 from jastar_common.subscriber import subscribe
+from jastar_common.validation import load
 
-from .domain import services
+from . import schemas
+from .dependencies import Outbound, RegistryDirectory, configured_timer, utcnow
+from .domain import services, webhooks
+from .repository import NotificationsUnitOfWork
+from .sender import Dispatcher
+
+# messages state Almaty times: refuse to run on tzdata older than UTC+5 (2024)
+assert_tzdata_current()
+
+api = rpc(expected_exceptions=EXPECTED_ERRORS)
+
+
+def _page(schema, items, query):
+    return {"items": schema.dump(items), "limit": query["limit"], "offset": query["offset"]}
 
 
 class NotificationsService:
     name = "notifications"
 
-    db = Database("notifications")
+    db = Database("notifications", NotificationsUnitOfWork)
     correlation = Correlation()
+    caller = CallerIdentity()
+    registry = ServiceRpc("registry")
+    outbound = Outbound()
 
     @rpc
     def ping(self):
         return ping(self.name, self.db.engine)
 
+    # events in: they only write rows (messages, reminders, deliveries)
+
     @subscribe("notifications", "booking_changes")
     def on_booking_change(self, envelope):
-        services.note_event(self.db.unit_of_work(), "notifications.booking_changes", envelope)
+        services.take_event(self.db.unit_of_work(), "notifications.booking_changes", envelope,
+                            self.outbound.settings, utcnow())
 
     @subscribe("notifications", "member_changes")
     def on_member_change(self, envelope):
-        services.note_event(self.db.unit_of_work(), "notifications.member_changes", envelope)
+        services.take_event(self.db.unit_of_work(), "notifications.member_changes", envelope,
+                            self.outbound.settings, utcnow())
+
+    @subscribe("notifications", "webhooks")
+    def on_any_event(self, envelope):
+        webhooks.take_event(self.db.unit_of_work(), envelope, utcnow())
+
+    # sending: every SEND_INTERVAL_SECONDS, what is due (see sender.py)
+
+    @configured_timer("SEND_INTERVAL_SECONDS", 1.0)
+    def send_due(self):
+        out = self.outbound
+        Dispatcher(self.db.unit_of_work, out.channels,
+                   RegistryDirectory(self.registry, out.registry_timeout), out.settings,
+                   out.send_settings, out.box, out.http, utcnow).run_once()
+
+    # messages
+
+    @api
+    def send_login_code(self, phone, code, language="ru"):
+        """For the gateway, which makes and checks the code; never logged."""
+        self.caller.require("system")
+        data = load(schemas.LoginCodeSchema(), {"phone": phone, "code": code, "language": language})
+        message_id = services.queue_login_code(self.db.unit_of_work(), self.outbound.settings,
+                                               utcnow(), **data)
+        return {"message_id": message_id}
+
+    @api
+    def get_preferences(self, member_id):
+        services.check_member_access(self.caller, member_id)
+        prefs = services.get_preferences(self.db.unit_of_work(), self.outbound.settings, member_id)
+        return schemas.PreferencesSchema().dump(prefs)
+
+    @api
+    def set_preferences(self, member_id, data):
+        services.check_member_access(self.caller, member_id)
+        data = load(schemas.PreferencesInSchema(), data)
+        prefs = services.set_preferences(self.db.unit_of_work(), utcnow(), member_id, **data)
+        return schemas.PreferencesSchema().dump(prefs)
+
+    @api
+    def list_messages(self, member_id, query=None):
+        """GET /v1/me/notifications: the member's delivery log."""
+        services.check_member_access(self.caller, member_id)
+        query = load(schemas.PageSchema(), query)
+        items = services.list_messages(self.db.unit_of_work(), member_id=member_id, **query)
+        return _page(schemas.MessageSchema(many=True), items, query)
+
+    @api
+    def list_dead_messages(self, query=None):
+        """For staff: messages that could not be delivered after every try."""
+        self.caller.require("staff")
+        query = load(schemas.PageSchema(), query)
+        items = services.list_messages(self.db.unit_of_work(), status="dead", **query)
+        return _page(schemas.MessageSchema(many=True), items, query)
+
+    @api
+    def retry_message(self, message_id):
+        self.caller.require("staff")
+        message = services.retry_dead_message(self.db.unit_of_work(), utcnow(), message_id)
+        return schemas.MessageSchema().dump(message)
+
+    # webhooks for integrators
+
+    @api
+    def create_webhook(self, url, event_types, description=None):
+        data = load(schemas.WebhookInSchema(),
+                    {"url": url, "event_types": event_types, "description": description})
+        created = webhooks.create_subscription(
+            self.db.unit_of_work(), self.outbound.box, utcnow(), self.caller, **data,
+            allow_private=self.outbound.send_settings.webhook_allow_private)
+        return schemas.NewWebhookSchema().dump(created)
+
+    @api
+    def list_webhooks(self):
+        items = webhooks.list_subscriptions(self.db.unit_of_work(), self.caller)
+        return schemas.WebhookSchema(many=True).dump(items)
+
+    @api
+    def delete_webhook(self, webhook_id):
+        webhooks.delete_subscription(self.db.unit_of_work(), self.caller, webhook_id)
+        return {"id": webhook_id, "deleted": True}
+
+    @api
+    def list_deliveries(self, webhook_id, query=None):
+        query = load(schemas.PageSchema(), query)
+        items = webhooks.list_deliveries(self.db.unit_of_work(), self.caller, webhook_id, **query)
+        return _page(schemas.DeliverySchema(many=True), items, query)
+
+    @api
+    def replay_delivery(self, delivery_id):
+        delivery = webhooks.replay_delivery(self.db.unit_of_work(), self.caller, utcnow(), delivery_id)
+        return schemas.DeliverySchema().dump(delivery)

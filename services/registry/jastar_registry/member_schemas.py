@@ -10,7 +10,7 @@ from .domain.members import CATEGORIES, LANGUAGES, MEMBER_STATUSES
 
 __all__ = [
     "MemberRegistrationSchema", "MemberUpdateSchema", "MemberSchema",
-    "MemberEligibilitySchema", "MemberLookupSchema",
+    "MemberEligibilitySchema", "MemberLookupSchema", "EligibilityPageSchema",
 ]
 
 DISTRICT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", error="lowercase letters, digits and dashes")
@@ -88,3 +88,8 @@ class MemberLookupSchema(_StrictSchema):
     def _exactly_one(self, data, **kwargs):
         if (data.get("phone") is None) == (data.get("iin") is None):
             raise ValidationError("give exactly one of phone, iin")
+
+
+class EligibilityPageSchema(_StrictSchema):
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

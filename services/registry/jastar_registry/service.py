@@ -116,3 +116,11 @@ class RegistryService:
         """For booking: birth date, declared categories and status."""
         return member_schemas.MemberEligibilitySchema().dump(
             members.member_eligibility(self.db.unit_of_work(), member_id))
+
+    @api
+    def list_member_eligibility(self, query=None):
+        """Every member's eligibility, a page at a time (booking's resync)."""
+        page = load(member_schemas.EligibilityPageSchema(), query)
+        items, total = members.member_eligibilities(self.db.unit_of_work(), **page)
+        return {"items": member_schemas.MemberEligibilitySchema(many=True).dump(items), "total": total,
+                **page}

@@ -20,3 +20,30 @@ WAITLIST_EVENTS = frozenset({
     "waitlist.declined", "waitlist.left",
 })
 EVENT_TYPES = BOOKING_EVENTS | WAITLIST_EVENTS
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def booking_data(booking, **more):
+    held = booking.resource_id
+    return {
+        "booking_id": booking.id, "member_id": booking.member_id, "kind": booking.kind,
+        "state": booking.state, "centre_id": booking.centre_id, "resource_id": held,
+        "service_id": booking.service_id,
+        "specialist_id": held if booking.kind == "consultation" else None,
+        "space_id": held if booking.kind == "space" else None,
+        "session_id": held if booking.kind == "seat" and held != booking.programme_id else None,
+        "programme_id": booking.programme_id,
+        "starts_at": _iso(booking.starts_at), "ends_at": _iso(booking.ends_at),
+        **{key: _iso(value) if hasattr(value, "isoformat") else value for key, value in more.items()},
+    }
+
+
+def waitlist_data(entry, **more):
+    return {
+        "entry_id": entry.id, "member_id": entry.member_id, "resource_id": entry.resource_id,
+        "centre_id": entry.centre_id, "position": entry.position, "state": entry.state,
+        **{key: _iso(value) if hasattr(value, "isoformat") else value for key, value in more.items()},
+    }

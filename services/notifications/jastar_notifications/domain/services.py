@@ -1,11 +1,200 @@
-"""Notifications use cases."""
+"""Notifications use cases. Each takes a unit of work (`uow.store` is the
+repository, see repository.py) and plain values; nothing here knows nameko or
+SQLAlchemy.
+
+Consuming and sending are separate: an event only writes `messages` and
+`reminders` rows, in the same transaction as its inbox row, so a redelivered
+event writes nothing new. The sender (sender.py) sends what is due."""
+import uuid
+from dataclasses import dataclass, field
+
+from jastar_common.errors import InvalidInput, NotAllowed
+
+from .localtime import defer_past_quiet_hours
+from .planning import parse_offsets, plan_event
+
+CHANNELS = ("sms", "email", "telegram", "log")
+TERMINAL = ("sent", "dead", "skipped", "cancelled")
 
 
-def note_event(uow, consumer, envelope):
-    """Take one event, once. What each event type triggers (messages to the
-    member, webhooks) hangs off here; for now the inbox row is the record."""
+@dataclass(frozen=True)
+class Settings:
+    default_channels: tuple = ("log",)
+    reminder_offsets: tuple = tuple(parse_offsets("24h,2h"))
+    quiet_hours: tuple | None = None  # (start, end) local times, for SMS
+    login_code_channel: str = "log"
+
+
+@dataclass
+class Outcome:
+    handled: bool
+    messages: list = field(default_factory=list)
+
+
+def new_message(settings, now, *, channel, message_type, dedup_key, data,
+                member_id=None, booking_id=None, recipient=None):
+    due = now
+    # quiet hours hold back SMS only, and never a login code someone is waiting for
+    if channel == "sms" and message_type != "login_code":
+        due = defer_past_quiet_hours(now, settings.quiet_hours)
+    return {
+        "id": str(uuid.uuid4()), "dedup_key": dedup_key, "member_id": member_id,
+        "booking_id": booking_id, "message_type": message_type, "channel": channel,
+        "recipient": recipient, "data": data, "status": "queued", "attempts": 0,
+        "next_attempt_at": due, "lease_until": None, "provider_message_id": None,
+        "last_error": None, "created_at": now, "sent_at": None,
+    }
+
+
+def channels_for(store, member_id, settings):
+    prefs = store.get_preferences(member_id)
+    return tuple(prefs["channels"]) if prefs else tuple(settings.default_channels)
+
+
+def take_event(uow, consumer, envelope, settings, now):
+    """Handle a booking, waitlist or member event once: the messages it means
+    and the reminders it schedules, moves or cancels."""
     with uow:
         if not uow.first_delivery(consumer, envelope):
-            return False
+            return Outcome(False)
+        plan = plan_event(envelope.type, envelope.time, envelope.data, settings.reminder_offsets)
+        outcome = Outcome(True, _apply(uow.store, envelope.id, plan, settings, now))
         uow.commit()
-        return True
+        return outcome
+
+
+def _apply(store, event_id, plan, settings, now):
+    if plan.forget_member:
+        store.cancel_messages("member erased", member_id=plan.forget_member)
+        store.cancel_reminders(member_id=plan.forget_member)
+        store.delete_preferences(plan.forget_member)
+    standing = _standing(store, plan)
+    written = []
+    for wanted in plan.messages:
+        for channel in channels_for(store, wanted.member_id, settings):
+            row = new_message(settings, now, channel=channel, message_type=wanted.message_type,
+                              dedup_key=f"{event_id}:{wanted.message_type}:{channel}",
+                              data=wanted.data, member_id=wanted.member_id,
+                              booking_id=wanted.data.get("booking_id"))
+            if store.add_message(row):
+                written.append(row)
+    for reminder in standing:
+        message = plan.messages[0]
+        row = {
+            "id": str(uuid.uuid4()), "booking_id": message.data["booking_id"],
+            "member_id": message.member_id, "kind": reminder.kind,
+            "starts_at": reminder.starts_at, "due_at": reminder.due_at, "state": "scheduled",
+            "data": message.data, "created_at": now,
+        }
+        if not store.add_reminder(row):
+            # moved back to a time it had before: that reminder was cancelled
+            # by the first move, so schedule it again (one never sent only)
+            store.revive_reminder(row["booking_id"], reminder.kind, reminder.starts_at, message.data)
+    return written
+
+
+def _standing(store, plan):
+    """Cancel what the event ends and return the reminders to schedule, unless
+    a later event about the booking was handled first (events may be handled
+    out of order: several workers, retries). An ended booking schedules
+    nothing; an older confirmation or move does not undo a newer one."""
+    if not plan.booking_id:
+        return []
+    mark = store.get_mark(plan.booking_id) or {"booking_id": plan.booking_id, "ended": False,
+                                               "scheduled_by": None}
+    stale = mark["ended"] or (mark["scheduled_by"] is not None and mark["scheduled_by"] > plan.event_time)
+    if not (plan.ends_booking or (plan.schedules and not stale)):
+        return []
+    store.cancel_reminders(booking_id=plan.booking_id)
+    # a reminder already written but not yet sent (an SMS held back by quiet
+    # hours, a retry) is stale too
+    store.cancel_messages("booking changed", booking_id=plan.booking_id, message_type="reminder")
+    if plan.ends_booking:
+        store.save_mark({**mark, "ended": True})
+        return []
+    store.save_mark({**mark, "scheduled_by": plan.event_time})
+    return plan.reminders
+
+
+def materialise_due_reminders(uow, settings, now, limit=100):
+    """Turn due reminders into messages, in one transaction with the state
+    change, so a reminder is written once however often this runs or crashes.
+    A reminder whose booking has already started is dropped (state expired)."""
+    with uow:
+        due = uow.store.claim_due_reminders(now, limit)
+        for reminder in due:
+            if reminder["starts_at"] <= now:
+                uow.store.set_reminder_state(reminder["id"], "expired")
+                continue
+            data = {**reminder["data"], "lead": reminder["kind"]}
+            for channel in channels_for(uow.store, reminder["member_id"], settings):
+                uow.store.add_message(new_message(
+                    settings, now, channel=channel, message_type="reminder",
+                    dedup_key=f"reminder:{reminder['id']}:{channel}", data=data,
+                    member_id=reminder["member_id"], booking_id=reminder["booking_id"]))
+            uow.store.set_reminder_state(reminder["id"], "sent")
+        uow.commit()
+        return len(due)
+
+
+def queue_login_code(uow, settings, now, phone, code, language):
+    """The gateway made the code and checks it; this only delivers it. The code
+    lives in the row until the message is sent or dead, then is wiped."""
+    with uow:
+        row = new_message(settings, now, channel=settings.login_code_channel,
+                          message_type="login_code", dedup_key=f"login:{uuid.uuid4()}",
+                          data={"code": code, "language": language}, recipient=phone)
+        uow.store.add_message(row)
+        uow.commit()
+        return row["id"]
+
+
+# channel preferences
+
+def check_member_access(caller, member_id):
+    """Members see and change only their own; admin and system anyone's."""
+    if caller.is_privileged or (caller.is_member and caller.id == member_id):
+        return
+    raise NotAllowed("only the member may do this", caller=caller.kind)
+
+
+def get_preferences(uow, settings, member_id):
+    with uow:
+        prefs = uow.store.get_preferences(member_id)
+    if prefs is None:
+        return {"member_id": member_id, "channels": list(settings.default_channels),
+                "telegram_chat_id": None, "default": True}
+    return {**prefs, "default": False}
+
+
+def set_preferences(uow, now, member_id, channels, telegram_chat_id=None):
+    """`channels` is what the member wants; a channel left out is opted out of
+    (an empty list: no messages at all)."""
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise InvalidInput("unknown channel", fields={"channels": [f"unknown: {', '.join(unknown)}"]})
+    row = {"member_id": member_id, "channels": list(dict.fromkeys(channels)),
+           "telegram_chat_id": telegram_chat_id, "updated_at": now}
+    with uow:
+        uow.store.save_preferences(row)
+        uow.commit()
+    return {**row, "default": False}
+
+
+def list_messages(uow, member_id=None, status=None, limit=50, offset=0):
+    with uow:
+        return uow.store.list_messages(member_id=member_id, status=status, limit=limit, offset=offset)
+
+
+def retry_dead_message(uow, now, message_id):
+    """Staff put a dead message back in the queue (after fixing a contact, say)."""
+    from jastar_common.errors import Conflict, NotFound
+    with uow:
+        message = uow.store.get_message(message_id)
+        if message is None:
+            raise NotFound("no such message", entity="message", id=message_id)
+        if message["status"] != "dead" or message["message_type"] == "login_code":
+            raise Conflict("only a dead message can be retried", status=message["status"])
+        uow.store.update_message(message_id, status="queued", attempts=0, next_attempt_at=now)
+        uow.commit()
+        return {**message, "status": "queued", "attempts": 0, "next_attempt_at": now}

@@ -374,6 +374,16 @@ def find_member(uow, phone=None, iin=None, vault=None):
 def member_eligibility(uow, member_id):
     """What the booking service needs to check a member against a programme."""
     with uow:
-        member = _get(uow, member_id)
-        return {"member_id": member.id, "birth_date": member.birth_date,
-                "categories": list(member.categories), "status": member.status}
+        return _eligibility_of(_get(uow, member_id))
+
+
+def _eligibility_of(member):
+    return {"member_id": member.id, "birth_date": member.birth_date,
+            "categories": list(member.categories), "status": member.status}
+
+
+def member_eligibilities(uow, limit=200, offset=0):
+    """A page of every member's eligibility, for booking's resync."""
+    with uow:
+        found, total = uow.members.search({}, limit=limit, offset=offset)
+        return [_eligibility_of(m) for m in found], total

@@ -1,0 +1,263 @@
+"""Taking, changing and ending bookings. Every change that takes or frees
+capacity locks the resource first (uow.lock), then counts, then writes: two
+requests for one slot are serialised and the second sees the first."""
+import uuid
+from datetime import timedelta
+
+from jastar_common import calendar
+from jastar_common.errors import Conflict, InvalidInput, NotFound, RuleBroken, SlotTaken
+
+from . import access, availability, policies, waitlist
+from .events import booking_data
+from .model import ACTIVE_STATES, Booking
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def lock_key(kind, resource_id):
+    """One lock per thing that can be over-booked: a specialist, a space, a
+    session's (or course's) seats."""
+    return f"{kind}:{resource_id}"
+
+
+def _get_copy(uow, kind, obj_id, field):
+    view = uow.copies.get(kind, obj_id) if obj_id else None
+    if view is None:
+        raise InvalidInput(f"unknown {kind}", fields={field: [f"no {kind} {obj_id!r}"]})
+    return view
+
+
+def _active_member(uow, member_id):
+    member = uow.copies.get("member", member_id)
+    if member is None:
+        raise NotFound("member not known to booking yet", entity="member", id=member_id)
+    if member.status != "active":
+        raise RuleBroken("the member is not active", rule="member_not_active")
+    return member
+
+
+def _member_rules(uow, policy, member_id, kind, now):
+    since = now - policy.no_show_window
+    policies.check_not_suspended(policy, uow.bookings.no_show_times(member_id, since), now)
+    policies.check_active_limit(policy, kind, uow.bookings.active_count(member_id, kind))
+
+
+def create(uow, caller, request, policy, now):
+    """Book a consultation, space hours or a seat. Returns ("booking", Booking)
+    or, when the seats are gone, ("waitlist", WaitlistEntry). A request whose
+    idempotency key was used before returns the first result, unchanged."""
+    member_id = access.member_for_request(caller, request.get("member_id"))
+    key = request.get("idempotency_key")
+    with uow:
+        if key:
+            earlier = uow.bookings.by_idempotency_key(member_id, key)
+            if earlier is not None:
+                return "booking", earlier
+            earlier_entry = uow.waitlist.by_idempotency_key(member_id, key)
+            if earlier_entry is not None:
+                return "waitlist", earlier_entry
+        member = _active_member(uow, member_id)
+        uow.lock(f"member:{member_id}")
+        kind = request["kind"]
+        if kind == "seat":
+            return waitlist.take_seat(uow, caller, member, request, policy, now)
+        _member_rules(uow, policy, member_id, kind, now)
+        booking = (_consultation if kind == "consultation" else _space)(uow, caller, member_id, request,
+                                                                        policy, now)
+        booking.idempotency_key = key
+        booking.changed_by = caller.kind if caller.kind in ("member", "staff") else "system"
+        uow.bookings.add(booking)
+        event = "booking.requested" if booking.state == "pending" else "booking.confirmed"
+        uow.emit(event, booking_data(booking))
+        uow.commit()
+        return "booking", booking
+
+
+def _consultation(uow, caller, member_id, request, policy, now):
+    service = _get_copy(uow, "service", request.get("service_id"), "service_id")
+    starts_at = request["starts_at"]
+    ends_at = starts_at + timedelta(minutes=service.slot_minutes)
+    policies.check_notice(policy, "book", starts_at, now)
+    policies.check_window(policy, starts_at, now)
+    candidates = _free_specialists_at(uow, service, request.get("specialist_id"), starts_at, now, policy)
+    if not candidates:
+        raise RuleBroken("no specialist gives this service at that time", rule="not_a_free_slot")
+    for slot in candidates:
+        access.check_centre_staff(caller, slot.centre_id)
+        uow.lock(lock_key("consultation", slot.specialist_id))
+        if not uow.bookings.overlapping(slot.specialist_id, starts_at, ends_at):
+            return Booking(id=new_id(), kind="consultation", member_id=member_id,
+                           centre_id=slot.centre_id, resource_id=slot.specialist_id,
+                           service_id=service.id, starts_at=starts_at, ends_at=ends_at,
+                           hold_until=ends_at, state="confirmed")
+    raise SlotTaken("that slot was just taken", starts_at=starts_at.isoformat())
+
+
+def _free_specialists_at(uow, service, specialist_id, starts_at, now, policy, excluding=None):
+    """The slots at exactly starts_at that the schedules give, ignoring other
+    bookings (those are checked under the lock)."""
+    specialists = [s for s in uow.copies.all("specialist") if not specialist_id or s.id == specialist_id]
+    schedules = [s for s in uow.copies.all("schedule") if s.specialist_id in {p.id for p in specialists}]
+    centres = {c.id: c for c in uow.copies.all("centre")}
+    day = calendar.local_date(starts_at)
+    slots = availability.consultation_slots(
+        service, specialists, schedules, centres, {}, day, day, now,
+        timedelta(0), policy.window, calendar.days_off)
+    return sorted((s for s in slots if s.starts_at == starts_at), key=lambda s: s.specialist_id)
+
+
+def _space(uow, caller, member_id, request, policy, now):
+    space = _get_copy(uow, "space", request.get("space_id"), "space_id")
+    centre = _get_copy(uow, "centre", space.centre_id, "space_id")
+    access.check_centre_staff(caller, space.centre_id)
+    starts_at, ends_at = request["starts_at"], request.get("ends_at")
+    if ends_at is None:
+        raise InvalidInput("ends_at is required", fields={"ends_at": ["required for space bookings"]})
+    policies.check_notice(policy, "book", starts_at, now)
+    availability.check_space_request(space, centre, starts_at, ends_at, now,
+                                     policy.min_notice_book, policy.window,
+                                     calendar.days_off)
+    _space_quota(uow, policy, member_id, space, starts_at, ends_at)
+    hold_until = availability.hold_until(space, ends_at)
+    uow.lock(lock_key("space", space.id))
+    if len(uow.bookings.overlapping(space.id, starts_at, hold_until)) >= space.capacity:
+        raise SlotTaken("the space is full then", starts_at=starts_at.isoformat())
+    return Booking(id=new_id(), kind="space", member_id=member_id, centre_id=space.centre_id,
+                   resource_id=space.id, starts_at=starts_at, ends_at=ends_at, hold_until=hold_until,
+                   state="pending" if space.needs_approval else "confirmed")
+
+
+def _space_quota(uow, policy, member_id, space, starts_at, ends_at, excluding=None):
+    week_start, week_end = policies.local_week(starts_at)
+    same_kind = [s.id for s in uow.copies.all("space") if s.kind == space.kind]
+    used = uow.bookings.member_minutes(member_id, same_kind, week_start, week_end, excluding)
+    policies.check_space_quota(policy, space.kind, used, (ends_at - starts_at).total_seconds() // 60)
+
+
+def get(uow, caller, booking_id):
+    with uow:
+        return _visible(uow, caller, booking_id)
+
+
+def _visible(uow, caller, booking_id):
+    booking = uow.bookings.get(booking_id)
+    if booking is None:
+        raise NotFound(f"booking {booking_id} not found", entity="booking", id=booking_id)
+    access.check_can_see(caller, booking)
+    return booking
+
+
+def cancel(uow, caller, booking_id, reason, policy, now):
+    """Cancel; members keep the minimum notice, staff may cancel any time. A
+    freed seat is offered to the first in the waitlist in the same transaction."""
+    with uow:
+        booking = _visible(uow, caller, booking_id)
+        uow.lock(lock_key(booking.kind, booking.resource_id))
+        if booking.state not in ("pending", "confirmed"):
+            raise Conflict(f"a {booking.state} booking cannot be cancelled", state=booking.state)
+        if caller.is_member:
+            policies.check_notice(policy, "cancel", booking.starts_at, now)
+        _move(uow, booking, "cancelled", now, reason=reason, by=_by(caller))
+        if booking.kind == "seat":
+            waitlist.offer_next(uow, booking.resource_id, booking.centre_id, policy, now)
+        uow.commit()
+        return booking
+
+
+def reschedule(uow, caller, booking_id, starts_at, ends_at, policy, now):
+    """Move a consultation or space booking to a new time in one transaction:
+    the old time is freed only if the new one is taken."""
+    with uow:
+        booking = _visible(uow, caller, booking_id)
+        if booking.kind == "seat":
+            raise RuleBroken("seats follow their session; cancel instead", rule="not_reschedulable")
+        if booking.state not in ("pending", "confirmed"):
+            raise Conflict(f"a {booking.state} booking cannot be moved", state=booking.state)
+        if caller.is_member:
+            policies.check_notice(policy, "change", booking.starts_at, now)
+        policies.check_notice(policy, "book", starts_at, now)
+        policies.check_window(policy, starts_at, now)
+        uow.lock(f"member:{booking.member_id}")
+        previous = booking.starts_at, booking.ends_at
+        if booking.kind == "consultation":
+            _move_consultation(uow, booking, starts_at, now, policy)
+        else:
+            _move_space(uow, booking, starts_at, ends_at, now, policy)
+        booking.updated_at = now
+        uow.emit("booking.rescheduled", booking_data(
+            booking, by=_by(caller), previous_starts_at=previous[0], previous_ends_at=previous[1]))
+        uow.commit()
+        return booking
+
+
+def _move_consultation(uow, booking, starts_at, now, policy):
+    service = _get_copy(uow, "service", booking.service_id, "service_id")
+    slots = _free_specialists_at(uow, service, booking.resource_id, starts_at, now, policy)
+    if not slots:
+        raise RuleBroken("the specialist has no slot at that time", rule="not_a_free_slot")
+    ends_at = starts_at + timedelta(minutes=service.slot_minutes)
+    uow.lock(lock_key("consultation", booking.resource_id))
+    if uow.bookings.overlapping(booking.resource_id, starts_at, ends_at, excluding=booking.id):
+        raise SlotTaken("that slot is taken", starts_at=starts_at.isoformat())
+    booking.starts_at, booking.ends_at, booking.hold_until = starts_at, ends_at, ends_at
+
+
+def _move_space(uow, booking, starts_at, ends_at, now, policy):
+    if ends_at is None:
+        raise InvalidInput("ends_at is required", fields={"ends_at": ["required for space bookings"]})
+    space = _get_copy(uow, "space", booking.resource_id, "space_id")
+    centre = _get_copy(uow, "centre", space.centre_id, "space_id")
+    availability.check_space_request(space, centre, starts_at, ends_at, now, policy.min_notice_book,
+                                     policy.window, calendar.days_off)
+    _space_quota(uow, policy, booking.member_id, space, starts_at, ends_at, excluding=booking.id)
+    hold_until = availability.hold_until(space, ends_at)
+    uow.lock(lock_key("space", space.id))
+    if len(uow.bookings.overlapping(space.id, starts_at, hold_until, excluding=booking.id)) >= space.capacity:
+        raise SlotTaken("the space is full then", starts_at=starts_at.isoformat())
+    booking.starts_at, booking.ends_at, booking.hold_until = starts_at, ends_at, hold_until
+
+
+def check_in(uow, caller, booking_id, policy, now):
+    with uow:
+        booking = _visible(uow, caller, booking_id)
+        access.check_staff(caller, booking.centre_id)
+        if booking.state != "confirmed":
+            raise Conflict(f"a {booking.state} booking cannot be checked in", state=booking.state)
+        if not booking.starts_at - policy.check_in_opens <= now < booking.ends_at:
+            raise RuleBroken("check-in opens shortly before the start and closes at the end",
+                             rule="check_in_window")
+        _move(uow, booking, "checked_in", now, by="staff")
+        uow.commit()
+        return booking
+
+
+def decide(uow, caller, booking_id, approve, reason, now):
+    """Staff approve or reject a pending booking (spaces that need approval)."""
+    with uow:
+        booking = _visible(uow, caller, booking_id)
+        access.check_staff(caller, booking.centre_id)
+        if booking.state != "pending":
+            raise Conflict(f"a {booking.state} booking is not waiting for approval", state=booking.state)
+        _move(uow, booking, "confirmed" if approve else "rejected", now, reason=reason, by="staff")
+        uow.commit()
+        return booking
+
+
+def _move(uow, booking, state, now, reason=None, by="system"):
+    booking.state = state
+    booking.updated_at = now
+    if reason is not None:
+        booking.reason = reason
+    booking.changed_by = by
+    event = {"checked_in": "booking.checked_in", "no_show": "booking.no_show"}.get(state, f"booking.{state}")
+    uow.emit(event, booking_data(booking, reason=reason, by=by))
+
+
+def _by(caller):
+    return caller.kind if caller.kind in ("member", "staff") else "system"
+
+
+def is_active(booking):
+    return booking.state in ACTIVE_STATES

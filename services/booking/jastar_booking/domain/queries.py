@@ -1,0 +1,88 @@
+"""Reading: free slots, free space hours, seats left, and booking lists."""
+from datetime import datetime, time, timedelta
+
+from jastar_common import calendar
+from jastar_common.errors import InvalidInput
+
+from . import access, availability
+from .bookings import _get_copy
+from .waitlist import capacity, seats_taken
+
+MAX_RANGE_DAYS = 31
+
+
+def _day_range(date_from, date_to):
+    if date_to < date_from:
+        raise InvalidInput("to is before from", fields={"to": ["must not be before from"]})
+    if (date_to - date_from).days >= MAX_RANGE_DAYS:
+        raise InvalidInput("range too long", fields={"to": [f"at most {MAX_RANGE_DAYS} days after from"]})
+    starts = datetime.combine(date_from, time(0), tzinfo=calendar.ALMATY)
+    ends = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=calendar.ALMATY)
+    return starts, ends
+
+
+def consultation_slots(uow, service_id, specialist_id, date_from, date_to, policy, now):
+    starts, ends = _day_range(date_from, date_to)
+    with uow:
+        service = _get_copy(uow, "service", service_id, "service_id")
+        specialists = [s for s in uow.copies.all("specialist")
+                       if service.id in s.service_ids and (not specialist_id or s.id == specialist_id)]
+        ids = {s.id for s in specialists}
+        schedules = [s for s in uow.copies.all("schedule") if s.specialist_id in ids]
+        centres = {c.id: c for c in uow.copies.all("centre")}
+        busy = uow.bookings.busy(ids, starts, ends) if ids else {}
+    return availability.consultation_slots(service, specialists, schedules, centres, busy, date_from,
+                                           date_to, now, policy.min_notice_book, policy.window,
+                                           calendar.days_off)
+
+
+def space_slots(uow, space_id, date_from, date_to, policy, now):
+    starts, ends = _day_range(date_from, date_to)
+    with uow:
+        space = _get_copy(uow, "space", space_id, "space_id")
+        centre = _get_copy(uow, "centre", space.centre_id, "space_id")
+        busy = uow.bookings.busy([space.id], starts, ends)[space.id]
+    return availability.space_slots(space, centre, busy, date_from, date_to, now,
+                                     policy.min_notice_book, policy.window, calendar.days_off)
+
+
+def programme_seats(uow, programme_id):
+    """Each open session (or, for a whole course, the course) with seats left
+    and the length of its waitlist."""
+    with uow:
+        programme = _get_copy(uow, "programme", programme_id, "programme_id")
+        sessions = sorted((s for s in uow.copies.all("session")
+                           if s.programme_id == programme.id and s.status == "open"),
+                          key=lambda s: s.starts_at)
+        targets = [(programme.id, None)] if programme.whole_course else [(s.id, s) for s in sessions]
+        return programme, [
+            {"resource_id": resource_id, "session": session,
+             "seats_left": availability.seats_left(capacity(programme, session),
+                                                   seats_taken(uow, resource_id)),
+             "waiting": uow.waitlist.count(resource_id, "waiting")}
+            for resource_id, session in targets
+        ]
+
+
+def member_bookings(uow, caller, member_id, limit=100, offset=0):
+    """A member's bookings and waitlist places: members see only their own,
+    staff only those at their centres."""
+    if caller.is_member:
+        member_id = caller.id
+    elif caller.kind not in ("staff", "admin", "system"):
+        access.check_staff(caller, None)
+    with uow:
+        bookings = uow.bookings.for_member(member_id, limit, offset)
+        entries = uow.waitlist.for_member(member_id)
+    if caller.kind == "staff":
+        bookings = [b for b in bookings if caller.works_at(b.centre_id)]
+        entries = [e for e in entries if caller.works_at(e.centre_id)]
+    return bookings, entries
+
+
+def centre_day(uow, caller, centre_id, day):
+    """The staff desk's list for one local day."""
+    access.check_staff(caller, centre_id)
+    starts = datetime.combine(day, time(0), tzinfo=calendar.ALMATY)
+    with uow:
+        return uow.bookings.for_centre(centre_id, starts, starts + timedelta(days=1))

@@ -1,0 +1,29 @@
+"""What time does to bookings, run by a timer in every booking process (the
+row locks let several processes sweep side by side without doing one thing
+twice): offers that expired pass on, confirmed bookings nobody checked in for
+become no-shows, pending ones nobody approved by their start are rejected,
+checked-in ones that ended are completed."""
+from . import waitlist
+from .bookings import _move, lock_key
+
+
+def sweep(unit_of_work, policy, now, batch=200):
+    """Returns {what: how many}. Each step is its own transaction."""
+    done = {"offers_expired": 0, "no_shows": 0, "unapproved": 0, "completed": 0}
+    with unit_of_work() as uow:
+        for entry in uow.waitlist.expired_offers(now, batch):
+            done["offers_expired"] += waitlist.expire_offer(uow, entry, policy, now)
+        uow.commit()
+    steps = [
+        ("no_shows", "confirmed", now - policy.no_show_grace, None, "no_show", None),
+        ("unapproved", "pending", now, None, "rejected", "not approved before the start"),
+        ("completed", "checked_in", now, now, "completed", None),
+    ]
+    for name, state, starts_before, ends_before, new_state, reason in steps:
+        with unit_of_work() as uow:
+            for booking in uow.bookings.due(state, starts_before, batch, ends_before=ends_before):
+                uow.lock(lock_key(booking.kind, booking.resource_id))
+                _move(uow, booking, new_state, now, reason=reason, by="system")
+                done[name] += 1
+            uow.commit()
+    return done

@@ -1,0 +1,182 @@
+"""Webhooks for integrators, after the Standard Webhooks spec
+(https://www.standardwebhooks.com): signed POSTs whose body is a CloudEvents
+1.0 structured JSON event with id == webhook-id.
+
+Subscriptions belong to their integrator (caller.id); admin and system may see
+and manage all of them. The secret is shown once, at creation."""
+import base64
+import fnmatch
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import uuid
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
+SECRET_PREFIX = "whsec_"
+CONSUMER = "notifications.webhooks"
+
+
+# --- signing ------------------------------------------------------------------
+
+def new_secret():
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def sign(secret, webhook_id, timestamp, body):
+    """webhook-signature for one delivery: "v1," + base64(HMAC-SHA256(key,
+    id.timestamp.body)), the key being the base64 part of the whsec_ secret."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{webhook_id}.{timestamp}.".encode() + (body.encode() if isinstance(body, str) else body)
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def cloud_event(webhook_id, envelope):
+    """The JSON body: CloudEvents 1.0, structured mode."""
+    return json.dumps({
+        "specversion": "1.0",
+        "id": webhook_id,
+        "source": f"/jastar-hub/{envelope.source}",
+        "type": envelope.type,
+        "time": envelope.time.isoformat(),
+        "datacontenttype": "application/json",
+        "jastareventid": envelope.id,  # the same event reaches every subscription
+        "data": envelope.data,
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def matches(patterns, event_type):
+    """"booking.*" matches "booking.confirmed"; "*" matches everything."""
+    return any(fnmatch.fnmatchcase(event_type, p) for p in patterns)
+
+
+# --- URL safety -------------------------------------------------------------------
+
+def resolve(host):
+    return {info[4][0] for info in socket.getaddrinfo(host, None)}
+
+
+def check_url(url, allow_private=False, resolver=resolve):
+    """http(s) only; the host must resolve to public addresses unless private
+    ones are allowed (so a webhook cannot be aimed at our own network)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("not an http(s) URL", fields={"url": ["must be an http or https URL"]})
+    if allow_private:
+        return
+    try:
+        addresses = resolver(parts.hostname)
+    except OSError:
+        raise InvalidInput("host does not resolve", fields={"url": ["host does not resolve"]}) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise InvalidInput("private address", fields={
+                "url": [f"{parts.hostname} is a loopback, private or link-local address"]})
+
+
+def retry_after_seconds(value, now):
+    """Retry-After as seconds, from delta-seconds or an HTTP date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+# --- use cases ----------------------------------------------------------------------
+
+def _owner(caller):
+    if caller.kind == "integrator" and caller.id:
+        return caller.id
+    if caller.is_privileged:
+        return caller.id or caller.kind
+    raise NotAllowed("webhooks are for integrators", caller=caller.kind)
+
+
+def _check_owner(caller, subscription, entity="webhook", obj_id=None):
+    if subscription is None or not (caller.is_privileged or subscription["owner"] == caller.id):
+        # someone else's subscription is as good as absent
+        raise NotFound(f"no such {entity}", entity=entity, id=obj_id)
+
+
+def create_subscription(uow, box, now, caller, url, event_types, description=None,
+                        allow_private=False, resolver=resolve):
+    owner = _owner(caller)
+    check_url(url, allow_private, resolver)
+    secret = new_secret()
+    row = {"id": str(uuid.uuid4()), "owner": owner, "url": url, "event_types": list(event_types),
+           "secret": box.encrypt(secret), "description": description, "active": True,
+           "disabled_reason": None, "created_at": now}
+    with uow:
+        uow.store.add_subscription(row)
+        uow.commit()
+    return {**row, "secret": secret}  # the only time it is shown
+
+
+def list_subscriptions(uow, caller):
+    owner = None if caller.is_privileged else _owner(caller)
+    with uow:
+        return uow.store.list_subscriptions(owner=owner)
+
+
+def delete_subscription(uow, caller, subscription_id):
+    _owner(caller)
+    with uow:
+        _check_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
+        uow.store.delete_subscription(subscription_id)
+        uow.commit()
+
+
+def list_deliveries(uow, caller, subscription_id, limit=50, offset=0):
+    _owner(caller)
+    with uow:
+        _check_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
+        return uow.store.list_deliveries(subscription_id, limit, offset)
+
+
+def replay_delivery(uow, caller, now, delivery_id):
+    """Send a delivery again, with the same webhook-id (receivers dedup by it)."""
+    _owner(caller)
+    with uow:
+        delivery = uow.store.get_delivery(delivery_id)
+        subscription = delivery and uow.store.get_subscription(delivery["subscription_id"])
+        _check_owner(caller, subscription, "delivery", delivery_id)
+        if not subscription["active"]:
+            raise Conflict("the subscription is disabled", reason=subscription["disabled_reason"])
+        if delivery["status"] == "sending":
+            raise Conflict("the delivery is being sent now")
+        uow.store.update_delivery(delivery_id, status="queued", attempts=0, next_attempt_at=now,
+                                  last_error=None)
+        uow.commit()
+        return {**delivery, "status": "queued", "attempts": 0, "next_attempt_at": now}
+
+
+def take_event(uow, envelope, now):
+    """One delivery row per active subscription that wants this event type,
+    written once (inbox) in one transaction."""
+    with uow:
+        if not uow.first_delivery(CONSUMER, envelope):
+            return 0
+        written = 0
+        for subscription in uow.store.list_subscriptions(active_only=True):
+            if not matches(subscription["event_types"], envelope.type):
+                continue
+            webhook_id = str(uuid.uuid4())
+            written += uow.store.add_delivery({
+                "id": webhook_id, "subscription_id": subscription["id"], "event_id": envelope.id,
+                "event_type": envelope.type, "body": cloud_event(webhook_id, envelope),
+                "status": "queued", "attempts": 0, "next_attempt_at": now, "lease_until": None,
+                "last_status_code": None, "last_error": None, "response_ms": None,
+                "created_at": now, "sent_at": None})
+        uow.commit()
+        return written

@@ -1,0 +1,197 @@
+"""The notifications store over a SQLAlchemy session, and the unit of work.
+
+Rows go in and out as plain dicts. Claims take rows with FOR UPDATE SKIP
+LOCKED on PostgreSQL, so several notifications processes share the due work
+and no two take the same row (SQLite has one writer at a time anyway: every
+transaction there starts with BEGIN IMMEDIATE)."""
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from jastar_common.uow import SqlUnitOfWork
+
+from .models import booking_marks, messages, preferences, reminders, webhook_deliveries, webhook_subscriptions
+
+PENDING = ("queued", "failed")
+
+
+def _dicts(result):
+    return [dict(row) for row in result.mappings()]
+
+
+def _due(table, now):
+    # a row left 'sending' by a process that died is taken again once its
+    # lease is over (see sender.py for why that cannot send it twice)
+    return or_(
+        (table.c.status.in_(PENDING)) & (table.c.next_attempt_at <= now),
+        (table.c.status == "sending") & (table.c.lease_until <= now),
+    )
+
+
+class NotificationsStore:
+    def __init__(self, session):
+        self.session = session
+
+    def _insert_once(self, table, row):
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(table).values(**row))
+        except IntegrityError:  # the unique key says it is there already
+            return False
+        return True
+
+    def _one(self, table, key, value):
+        row = self.session.execute(select(table).where(table.c[key] == value)).mappings().first()
+        return dict(row) if row else None
+
+    def _claim(self, table, now, limit, lease_until):
+        ids = list(self.session.scalars(
+            select(table.c.id).where(_due(table, now)).order_by(table.c.next_attempt_at)
+            .limit(limit).with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        self.session.execute(update(table).where(table.c.id.in_(ids)).values(
+            status="sending", lease_until=lease_until, attempts=table.c.attempts + 1))
+        return _dicts(self.session.execute(select(table).where(table.c.id.in_(ids))))
+
+    # messages
+
+    def add_message(self, row):
+        return self._insert_once(messages, row)
+
+    def get_message(self, message_id):
+        return self._one(messages, "id", message_id)
+
+    def update_message(self, message_id, **changes):
+        self.session.execute(update(messages).where(messages.c.id == message_id).values(**changes))
+
+    def cancel_messages(self, reason, member_id=None, booking_id=None, message_type=None):
+        query = update(messages).where(messages.c.status.in_(PENDING))
+        if member_id:
+            query = query.where(messages.c.member_id == member_id)
+        if booking_id:
+            query = query.where(messages.c.booking_id == booking_id)
+        if message_type:
+            query = query.where(messages.c.message_type == message_type)
+        return self.session.execute(query.values(status="cancelled", last_error=reason)).rowcount
+
+    def claim_messages(self, now, limit, lease_until):
+        return self._claim(messages, now, limit, lease_until)
+
+    def list_messages(self, member_id=None, status=None, limit=50, offset=0):
+        query = select(messages).order_by(messages.c.created_at.desc(), messages.c.id)
+        if member_id:
+            query = query.where(messages.c.member_id == member_id)
+        if status:
+            query = query.where(messages.c.status == status)
+        return _dicts(self.session.execute(query.limit(limit).offset(offset)))
+
+    # reminders
+
+    def add_reminder(self, row):
+        return self._insert_once(reminders, row)
+
+    def cancel_reminders(self, booking_id=None, member_id=None):
+        query = update(reminders).where(reminders.c.state == "scheduled")
+        if booking_id:
+            query = query.where(reminders.c.booking_id == booking_id)
+        if member_id:
+            query = query.where(reminders.c.member_id == member_id)
+        return self.session.execute(query.values(state="cancelled")).rowcount
+
+    def revive_reminder(self, booking_id, kind, starts_at, data):
+        self.session.execute(
+            update(reminders).where(reminders.c.booking_id == booking_id, reminders.c.kind == kind,
+                                    reminders.c.starts_at == starts_at,
+                                    reminders.c.state == "cancelled")
+            .values(state="scheduled", data=data))
+
+    def claim_due_reminders(self, now, limit):
+        return _dicts(self.session.execute(
+            select(reminders).where(reminders.c.state == "scheduled", reminders.c.due_at <= now)
+            .order_by(reminders.c.due_at).limit(limit).with_for_update(skip_locked=True)))
+
+    def set_reminder_state(self, reminder_id, state):
+        self.session.execute(update(reminders).where(reminders.c.id == reminder_id).values(state=state))
+
+    def list_reminders(self, booking_id):
+        return _dicts(self.session.execute(
+            select(reminders).where(reminders.c.booking_id == booking_id).order_by(reminders.c.due_at)))
+
+    def get_mark(self, booking_id):
+        return self._one(booking_marks, "booking_id", booking_id)
+
+    def save_mark(self, row):
+        self.session.execute(delete(booking_marks).where(booking_marks.c.booking_id == row["booking_id"]))
+        self.session.execute(insert(booking_marks).values(**row))
+
+    # channel preferences
+
+    def get_preferences(self, member_id):
+        return self._one(preferences, "member_id", member_id)
+
+    def save_preferences(self, row):
+        self.session.execute(delete(preferences).where(preferences.c.member_id == row["member_id"]))
+        self.session.execute(insert(preferences).values(**row))
+
+    def delete_preferences(self, member_id):
+        self.session.execute(delete(preferences).where(preferences.c.member_id == member_id))
+
+    # webhook subscriptions and deliveries
+
+    def add_subscription(self, row):
+        self.session.execute(insert(webhook_subscriptions).values(**row))
+
+    def get_subscription(self, subscription_id):
+        return self._one(webhook_subscriptions, "id", subscription_id)
+
+    def list_subscriptions(self, owner=None, active_only=False):
+        query = select(webhook_subscriptions).order_by(webhook_subscriptions.c.created_at)
+        if owner is not None:
+            query = query.where(webhook_subscriptions.c.owner == owner)
+        if active_only:
+            query = query.where(webhook_subscriptions.c.active.is_(True))
+        return _dicts(self.session.execute(query))
+
+    def update_subscription(self, subscription_id, **changes):
+        self.session.execute(update(webhook_subscriptions)
+                             .where(webhook_subscriptions.c.id == subscription_id).values(**changes))
+
+    def delete_subscription(self, subscription_id):
+        self.session.execute(delete(webhook_deliveries)
+                             .where(webhook_deliveries.c.subscription_id == subscription_id))
+        self.session.execute(delete(webhook_subscriptions)
+                             .where(webhook_subscriptions.c.id == subscription_id))
+
+    def add_delivery(self, row):
+        return self._insert_once(webhook_deliveries, row)
+
+    def get_delivery(self, delivery_id):
+        return self._one(webhook_deliveries, "id", delivery_id)
+
+    def update_delivery(self, delivery_id, **changes):
+        self.session.execute(update(webhook_deliveries)
+                             .where(webhook_deliveries.c.id == delivery_id).values(**changes))
+
+    def list_deliveries(self, subscription_id, limit=50, offset=0):
+        return _dicts(self.session.execute(
+            select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id)
+            .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
+            .limit(limit).offset(offset)))
+
+    def claim_deliveries(self, now, limit, lease_until):
+        return self._claim(webhook_deliveries, now, limit, lease_until)
+
+    def stop_deliveries(self, subscription_id, reason):
+        """Pending deliveries of a disabled subscription are dead, not retried."""
+        self.session.execute(
+            update(webhook_deliveries)
+            .where(webhook_deliveries.c.subscription_id == subscription_id,
+                   webhook_deliveries.c.status.in_(PENDING))
+            .values(status="dead", last_error=reason))
+
+
+class NotificationsUnitOfWork(SqlUnitOfWork):
+    event_types = frozenset()  # notifications emits no events of its own
+
+    def _open(self, session):
+        self.store = NotificationsStore(session)

@@ -1,0 +1,161 @@
+"""Messages to members end to end: event in over RabbitMQ, contact fetched
+from the (fake) registry, delivered to real local SMTP and HTTP servers."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import eventlet
+from nameko.testing.services import entrypoint_waiter
+
+from .support import booking_event, member, query, wait_for
+
+SENT = "status = 'sent'"
+
+
+def test_confirmation_goes_by_sms_and_email_in_the_members_language_and_almaty_time(world):
+    member("m-kk", "kk", "+7 701 111 22 33", "aigerim@example.kz")
+    member("m-ru", "ru", "+7 702 444 55 66", "olga@example.kz")
+    world.publish(booking_event("booking.confirmed", "m-kk", "b-1"))
+    world.publish(booking_event("booking.confirmed", "m-ru", "b-2"))
+    sent = world.wait_messages(SENT, 4)
+    assert all(m["attempts"] == 1 and m["provider_message_id"] for m in sent)
+
+    sms = {r["to"]: r["text"] for r in world.providers.sms_requests}
+    assert "2026 жылғы 1 желтоқсан, 10:00" in sms["+77011112233"]  # 05:00 UTC = 10:00 Almaty
+    assert "Қарасай жастар ресурстық орталығы" in sms["+77011112233"]
+    assert "1 декабря 2026 г., 10:00" in sms["+77024445566"] and "Консультация психолога" in sms["+77024445566"]
+    assert wait_for(lambda: len(world.smtp.messages()) == 2)
+    mail = {m["To"]: m for m in world.smtp.messages()}
+    assert mail["aigerim@example.kz"]["Subject"] == "Жазылуыңыз расталды"
+    assert "2026 жылғы 1 желтоқсан, 10:00" in mail["aigerim@example.kz"].get_content()
+    assert mail["olga@example.kz"]["Subject"] == "Запись подтверждена"
+    email_row = next(m for m in sent if m["channel"] == "email" and m["member_id"] == "m-ru")
+    assert mail["olga@example.kz"]["Message-ID"] == f"<{email_row['id']}@jastar.kz>"
+
+
+def test_the_same_event_twice_sends_one_message_per_channel(world):
+    member("m-1", "ru", "+7 701 000 00 01", "m1@example.kz")
+    event = booking_event("booking.confirmed")
+    with entrypoint_waiter(world.container, "on_booking_change", timeout=10,
+                           callback=_nth_call(2)):
+        world.publish(event)
+        world.publish(event)
+    world.wait_messages(SENT, 2)
+    eventlet.sleep(0.5)
+    assert len(world.messages()) == 2
+    assert len(world.providers.sms_requests) == 1 and len(world.smtp.messages()) == 1
+
+
+def _nth_call(n):
+    calls = []
+    return lambda *args: calls.append(1) or len(calls) >= n
+
+
+def test_provider_errors_are_retried_and_everything_goes_once_it_is_back(world):
+    member("m-1", "ru", "+7 701 000 00 01")
+    world.providers.sms_fail = [500, 500]
+    world.publish(booking_event("booking.confirmed"))
+    first = world.wait_messages(f"{SENT} AND channel = 'sms'", 1)
+    assert first[0]["attempts"] == 3 and first[0]["last_error"] is None
+
+    world.providers.sms_down = True
+    for n in range(5):
+        world.publish(booking_event("booking.confirmed", booking_id=f"b-down-{n}"))
+    assert wait_for(lambda: len(world.messages("channel = 'sms' AND status = 'failed'")) == 5)
+    world.providers.sms_down = False
+    sms = world.wait_messages(f"{SENT} AND channel = 'sms'", 6)
+    assert all(m["attempts"] >= 2 for m in sms if m["booking_id"] != "b-1")
+    assert len(world.providers.sms_delivered) == 6
+
+
+def test_permanent_failures_are_dead_and_listed_for_staff(world):
+    member("m-bad", "ru", "+7 700 000 00 00", telegram="@no_chat")
+    world.providers.sms_refused_numbers.add("+77000000000")
+    world.call("set_preferences", "m-bad", {"channels": ["sms", "telegram"]})
+    member("m-tired", "kk", "+7 701 999 99 99")
+    world.publish(booking_event("booking.confirmed", "m-bad", "b-1"))
+    dead = world.wait_messages("status = 'dead'", 2)
+    assert {m["channel"]: m["attempts"] for m in dead} == {"sms": 1, "telegram": 1}
+    telegram = next(m for m in dead if m["channel"] == "telegram")
+    assert "started it" in telegram["last_error"]
+
+    world.providers.sms_fail = [503] * 10  # retryable, but more times than SEND_MAX_ATTEMPTS
+    world.publish(booking_event("booking.confirmed", "m-tired", "b-2"))
+    world.wait_messages("status = 'dead'", 3, seconds=20)  # sms dead after 4 tries
+    listed = world.call("list_dead_messages")["items"]
+    assert {(m["member_id"], m["channel"]) for m in listed} == {
+        ("m-bad", "sms"), ("m-bad", "telegram"), ("m-tired", "sms")}
+    assert next(m for m in listed if m["member_id"] == "m-tired")["attempts"] == 4
+    skipped = world.messages("status = 'skipped'")
+    assert [(m["member_id"], m["channel"]) for m in skipped] == [("m-tired", "email")]
+
+
+def test_telegram_with_a_linked_chat_is_delivered(world):
+    member("m-tg", "kk")
+    world.call("set_preferences", "m-tg", {"channels": ["telegram"], "telegram_chat_id": "555123"})
+    world.publish(booking_event("booking.cancelled", "m-tg"))
+    world.wait_messages(SENT, 1)
+    assert world.providers.telegram[0]["chat_id"] == "555123"
+    assert "жазылуыңыз жойылды" in world.providers.telegram[0]["text"]
+
+
+def test_login_code_goes_by_sms_and_is_not_kept(world):
+    result = world.call("send_login_code", "+7 705 123 45 67", "482913", "kk")
+    sent = world.wait_messages(SENT, 1)
+    assert sent[0]["id"] == result["message_id"]
+    assert "482913" in world.providers.sms_requests[0]["text"]
+    assert "482913" not in str(world.messages())
+
+
+def _soon(seconds):
+    # REMINDER_OFFSETS is "2h" in these tests: a booking starting in 2 h + seconds
+    return datetime.now(timezone.utc) + timedelta(hours=2, seconds=seconds)
+
+
+def test_a_due_reminder_is_sent_once(start_world):
+    world = start_world(REMINDER_OFFSETS="2h")
+    member("m-1", "ru", "+7 701 000 00 01")
+    world.publish(booking_event("booking.confirmed", starts_at=_soon(1.5)))
+    world.wait_messages(f"{SENT} AND message_type = 'reminder' AND channel = 'sms'", 1)
+    eventlet.sleep(1.0)
+    assert len(world.messages("message_type = 'reminder'")) == 2  # sms + email (skipped: none on file)
+    texts = [r["text"] for r in world.providers.sms_requests]
+    assert sum(t.startswith("Напоминаем") for t in texts) == 1
+
+
+def test_a_booking_cancelled_before_its_reminder_gets_none(start_world):
+    world = start_world(REMINDER_OFFSETS="2h")
+    member("m-1", "ru", "+7 701 000 00 01")
+    world.publish(booking_event("booking.confirmed", starts_at=_soon(2)))
+    world.publish(booking_event("booking.cancelled", starts_at=_soon(2)))
+    world.wait_messages(f"{SENT} AND channel = 'sms'", 2)
+    eventlet.sleep(3)
+    assert world.messages("message_type = 'reminder'") == []
+    assert [r["state"] for r in query(world.url, "SELECT state FROM reminders")] == ["cancelled"]
+
+
+def test_a_rescheduled_booking_gets_its_reminder_for_the_new_time(start_world):
+    world = start_world(REMINDER_OFFSETS="2h")
+    member("m-1", "ru", "+7 701 000 00 01")
+    old, new = _soon(3600), _soon(1.5)
+    world.publish(booking_event("booking.confirmed", starts_at=old))
+    world.publish(booking_event("booking.rescheduled", starts_at=new,
+                                previous_starts_at=old.isoformat()))
+    reminder = world.wait_messages(f"{SENT} AND message_type = 'reminder' AND channel = 'sms'", 1)
+    data = reminder[0]["data"]
+    assert (json.loads(data) if isinstance(data, str) else data)["starts_at"] == new.isoformat()
+    states = [r["state"] for r in query(world.url, "SELECT state FROM reminders ORDER BY due_at")]
+    assert states == ["sent", "cancelled"]  # the new time's went; the old one's never will
+
+
+def test_a_reminder_due_while_the_service_is_down_is_sent_once_after_it_starts(start_world):
+    world = start_world(REMINDER_OFFSETS="2h")
+    member("m-1", "ru", "+7 701 000 00 01")
+    world.publish(booking_event("booking.confirmed", starts_at=_soon(1)))
+    world.wait_messages("message_type = 'booking_confirmed' AND channel = 'sms'", 1)
+    world.container.stop()
+    eventlet.sleep(2)  # the reminder falls due with nobody running
+    assert world.messages("message_type = 'reminder'") == []
+    again = start_world(REMINDER_OFFSETS="2h")
+    again.wait_messages(f"{SENT} AND message_type = 'reminder' AND channel = 'sms'", 1)
+    eventlet.sleep(1)
+    assert sum(r["text"].startswith("Напоминаем") for r in world.providers.sms_requests) == 1

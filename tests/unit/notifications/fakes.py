@@ -1,0 +1,92 @@
+"""An in-memory notifications store and unit of work, so the use cases run
+with no database (the same methods as repository.NotificationsStore uses)."""
+import copy
+
+
+class FakeStore:
+    def __init__(self):
+        self.messages, self.reminders, self.prefs, self.marks = {}, {}, {}, {}
+
+    def get_mark(self, booking_id):
+        return self.marks.get(booking_id)
+
+    def save_mark(self, row):
+        self.marks[row["booking_id"]] = dict(row)
+
+    def add_message(self, row):
+        if any(m["dedup_key"] == row["dedup_key"] for m in self.messages.values()):
+            return False
+        self.messages[row["id"]] = dict(row)
+        return True
+
+    def cancel_messages(self, reason, member_id=None, booking_id=None, message_type=None):
+        n = 0
+        for m in self.messages.values():
+            if (m["status"] in ("queued", "failed") and (not member_id or m["member_id"] == member_id)
+                    and (not booking_id or m["booking_id"] == booking_id)
+                    and (not message_type or m["message_type"] == message_type)):
+                m.update(status="cancelled", last_error=reason)
+                n += 1
+        return n
+
+    def add_reminder(self, row):
+        key = (row["booking_id"], row["kind"], row["starts_at"])
+        if any((r["booking_id"], r["kind"], r["starts_at"]) == key for r in self.reminders.values()):
+            return False
+        self.reminders[row["id"]] = dict(row)
+        return True
+
+    def revive_reminder(self, booking_id, kind, starts_at, data):
+        for r in self.reminders.values():
+            if (r["booking_id"], r["kind"], r["starts_at"]) == (booking_id, kind, starts_at) \
+                    and r["state"] == "cancelled":
+                r.update(state="scheduled", data=data)
+
+    def cancel_reminders(self, booking_id=None, member_id=None):
+        for r in self.reminders.values():
+            if r["state"] == "scheduled" and (not booking_id or r["booking_id"] == booking_id) \
+                    and (not member_id or r["member_id"] == member_id):
+                r["state"] = "cancelled"
+
+    def claim_due_reminders(self, now, limit):
+        due = [r for r in self.reminders.values() if r["state"] == "scheduled" and r["due_at"] <= now]
+        return [dict(r) for r in sorted(due, key=lambda r: r["due_at"])[:limit]]
+
+    def set_reminder_state(self, reminder_id, state):
+        self.reminders[reminder_id]["state"] = state
+
+    def get_preferences(self, member_id):
+        return self.prefs.get(member_id)
+
+    def save_preferences(self, row):
+        self.prefs[row["member_id"]] = dict(row)
+
+    def delete_preferences(self, member_id):
+        self.prefs.pop(member_id, None)
+
+
+class FakeUnitOfWork:
+    """Commit keeps the changes; leaving without commit puts the store back."""
+
+    def __init__(self, store=None):
+        self.store = store or FakeStore()
+        self.inbox = set()
+        self.commits = 0
+
+    def __enter__(self):
+        self._saved = copy.deepcopy((self.store.__dict__, self.inbox))
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._saved is not None:
+            self.store.__dict__, self.inbox = self._saved
+
+    def first_delivery(self, consumer, envelope):
+        if (consumer, envelope.id) in self.inbox:
+            return False
+        self.inbox.add((consumer, envelope.id))
+        return True
+
+    def commit(self):
+        self.commits += 1
+        self._saved = None

@@ -1,0 +1,83 @@
+"""Webhook signing against the Standard Webhooks reference vector, the
+CloudEvents body, pattern matching, URL safety and Retry-After."""
+import base64
+import hashlib
+import hmac
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from jastar_common.envelope import Envelope
+from jastar_common.errors import InvalidInput
+from jastar_notifications.domain.webhooks import (
+    check_url, cloud_event, matches, new_secret, retry_after_seconds, sign,
+)
+
+
+def test_signature_matches_the_standard_webhooks_reference_vector():
+    # the example in the Standard Webhooks spec and its reference libraries
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", '{"test": 2432232314}') \
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_signature_is_the_hmac_of_id_timestamp_body_under_the_decoded_secret():
+    secret = new_secret()
+    assert secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) >= 24
+    body = json.dumps({"a": "ә"}, ensure_ascii=False).encode()
+    expected = base64.b64encode(hmac.new(base64.b64decode(secret[6:]), b"id1.99." + body,
+                                         hashlib.sha256).digest()).decode()
+    assert sign(secret, "id1", "99", body) == "v1," + expected
+    assert sign(secret, "id2", "99", body) != sign(secret, "id1", "99", body)
+
+
+def test_cloud_event_body_carries_the_webhook_id():
+    envelope = Envelope(type="booking.confirmed", source="booking", data={"booking_id": "b-1"},
+                        time=datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc))
+    body = json.loads(cloud_event("w-1", envelope))
+    assert body["specversion"] == "1.0" and body["id"] == "w-1"
+    assert body["type"] == "booking.confirmed" and body["source"] == "/jastar-hub/booking"
+    assert body["data"] == {"booking_id": "b-1"} and body["jastareventid"] == envelope.id
+    assert body["time"].startswith("2026-12-01T05:00:00")
+
+
+@pytest.mark.parametrize("patterns, event_type, wanted", [
+    (["booking.*"], "booking.confirmed", True),
+    (["booking.*"], "waitlist.offered", False),
+    (["*"], "member.registered", True),
+    (["member.registered", "waitlist.*"], "waitlist.offered", True),
+    (["booking.confirmed"], "booking.cancelled", False),
+])
+def test_event_type_patterns(patterns, event_type, wanted):
+    assert matches(patterns, event_type) is wanted
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/",
+    "https://192.168.0.10/x", "http://169.254.169.254/latest/meta-data", "http://[::1]/",
+    "http://172.16.5.5/", "http://internal.example/hook",
+])
+def test_private_and_loopback_addresses_are_refused(url):
+    resolver = {"localhost": {"127.0.0.1"}, "internal.example": {"10.9.9.9"}}
+    with pytest.raises(InvalidInput) as err:
+        check_url(url, resolver=lambda host: resolver.get(host, {host.strip("[]")}))
+    assert "url" in err.value.details["fields"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "example.com", "", "http:///x"])
+def test_only_http_urls(url):
+    with pytest.raises(InvalidInput):
+        check_url(url, allow_private=True)
+
+
+def test_public_addresses_pass_and_private_ones_when_allowed():
+    check_url("https://hooks.example.com/in", resolver=lambda host: {"93.184.216.34"})
+    check_url("http://127.0.0.1:9999/hook", allow_private=True)
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("7", now) == 7
+    assert retry_after_seconds("Tue, 01 Dec 2026 10:00:30 GMT", now) == 30
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None

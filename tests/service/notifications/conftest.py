@@ -52,7 +52,7 @@ def config_for(url, providers, smtp, **more):
             "SMS_PROVIDER_URL": providers.url + "/sms", "SMS_PROVIDER_KEY": "sms-key",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_FROM": "noreply@jastar.kz",
             "TELEGRAM_API_BASE": providers.url, "TELEGRAM_BOT_TOKEN": "123:TEST",
-            "NOTIFY_DEFAULT_CHANNELS": "sms,email", "SMS_QUIET_HOURS": "",
+            "NOTIFY_DEFAULT_CHANNELS": "sms,email", "SMS_QUIET_HOURS": "off",
             "SEND_INTERVAL_SECONDS": 0.1, "SEND_RETRY_BASE_SECONDS": 0.2,
             "SEND_RETRY_MAX_SECONDS": 1, "SEND_MAX_ATTEMPTS": 4, "SEND_LEASE_SECONDS": 30,
             "WEBHOOKS_ALLOW_PRIVATE": "true", "WEBHOOKS_SECRET_KEY": "test-secret-key",

@@ -87,6 +87,6 @@ def test_sms_quiet_hours_defer_to_eight_in_the_morning(local_hm, expected_local)
 
 
 def test_no_quiet_hours_configured_defers_nothing():
-    assert parse_quiet_hours("") is None
+    assert parse_quiet_hours("") is None and parse_quiet_hours("off") is None
     due = utc(2026, 12, 1, 18, 0)  # 23:00 local
     assert defer_past_quiet_hours(due, None) == due

@@ -30,8 +30,8 @@ def format_when(dt_utc, language):
 
 
 def parse_quiet_hours(text):
-    """"22:00-08:00" -> (time(22), time(8)); "" or None -> None (no quiet hours)."""
-    if not text:
+    """"22:00-08:00" -> (time(22), time(8)); "off", "none" or "" -> None (no quiet hours)."""
+    if not text or text.strip().lower() in ("off", "none"):
         return None
     start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
     return start, end

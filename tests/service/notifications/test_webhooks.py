@@ -1,0 +1,102 @@
+"""Webhooks to a local receiver that checks the Standard Webhooks signature:
+CloudEvents body with id == webhook-id, Retry-After honoured, 410 disables,
+deliveries visible to their integrator only, and replayable."""
+import pytest
+
+from jastar_common.errors import InvalidInput, NotFound
+
+from .support import INTEGRATOR, OTHER_INTEGRATOR, booking_event, member, query, wait_for
+
+
+def subscribe(world, name, event_types=("booking.*",)):
+    hook = world.call("create_webhook", f"{world.providers.url}/hook/{name}", list(event_types),
+                      caller=INTEGRATOR)
+    world.providers.hook_secrets[name] = hook["secret"]
+    return hook
+
+
+def deliveries(world, status=None):
+    where = f"WHERE status = '{status}'" if status else ""
+    return query(world.url, f"SELECT * FROM webhook_deliveries {where}")
+
+
+def test_a_matching_event_is_posted_signed_as_a_cloud_event(world):
+    member("m-1")
+    hook = subscribe(world, "a")
+    assert hook["secret"].startswith("whsec_") and hook["active"]
+    assert "secret" not in world.call("list_webhooks", caller=INTEGRATOR)[0]
+    event = world.publish(booking_event("booking.confirmed"))
+    world.publish(booking_event("member.updated", booking_id="x"))  # not subscribed: not posted
+    assert wait_for(lambda: len(world.providers.hooks["a"]) == 1)
+    received = world.providers.hooks["a"][0]
+    assert received["valid"]
+    assert received["body"]["id"] == received["headers"]["webhook-id"]
+    assert received["body"]["specversion"] == "1.0" and received["body"]["type"] == "booking.confirmed"
+    assert received["body"]["data"]["booking_id"] == "b-1" and received["body"]["jastareventid"] == event.id
+    assert wait_for(lambda: len(deliveries(world, "sent")) == 1)
+    listed = world.call("list_deliveries", hook["id"], caller=INTEGRATOR)["items"]
+    assert [(d["status"], d["last_status_code"], d["id"]) for d in listed] == [
+        ("sent", 204, received["headers"]["webhook-id"])]
+    with pytest.raises(NotFound):
+        world.call("list_deliveries", hook["id"], caller=OTHER_INTEGRATOR)
+    assert world.call("list_webhooks", caller=OTHER_INTEGRATOR) == []
+
+
+def test_429_with_retry_after_is_honoured(world):
+    subscribe(world, "busy")
+    world.providers.hook_answers["busy"] = [(429, [("Retry-After", "2")])]
+    world.publish(booking_event("booking.cancelled"))
+    assert wait_for(lambda: len(world.providers.hooks["busy"]) == 2, seconds=15)
+    first, second = world.providers.hooks["busy"]
+    assert second["at"] - first["at"] >= 1.9  # the retry base alone would be ~0.2 s
+    assert first["headers"]["webhook-id"] == second["headers"]["webhook-id"]
+    assert wait_for(lambda: [d["attempts"] for d in deliveries(world, "sent")] == [2])
+
+
+def test_410_disables_the_subscription(world):
+    hook = subscribe(world, "gone")
+    world.providers.hook_answers["gone"] = [(410, [])]
+    world.publish(booking_event("booking.confirmed"))
+    assert wait_for(lambda: len(deliveries(world, "dead")) == 1)
+    listed = world.call("list_webhooks", caller=INTEGRATOR)
+    assert listed[0]["id"] == hook["id"] and listed[0]["active"] is False
+    assert "410" in listed[0]["disabled_reason"]
+    world.publish(booking_event("booking.cancelled"))
+    world.publish(booking_event("booking.rescheduled"))
+    import eventlet
+    eventlet.sleep(1)
+    assert len(world.providers.hooks["gone"]) == 1 and len(deliveries(world)) == 1
+
+
+def test_a_delivery_can_be_replayed_with_the_same_webhook_id(world):
+    hook = subscribe(world, "r")
+    world.publish(booking_event("booking.confirmed"))
+    assert wait_for(lambda: len(deliveries(world, "sent")) == 1)
+    delivery = world.call("list_deliveries", hook["id"], caller=INTEGRATOR)["items"][0]
+    with pytest.raises(NotFound):
+        world.call("replay_delivery", delivery["id"], caller=OTHER_INTEGRATOR)
+    assert world.call("replay_delivery", delivery["id"], caller=INTEGRATOR)["status"] == "queued"
+    assert wait_for(lambda: len(world.providers.hooks["r"]) == 2)
+    ids = {h["headers"]["webhook-id"] for h in world.providers.hooks["r"]}
+    assert ids == {delivery["id"]} and all(h["valid"] for h in world.providers.hooks["r"])
+
+
+def test_only_http_urls_and_deleting(world):
+    with pytest.raises(InvalidInput) as err:
+        world.call("create_webhook", "ftp://example.com/x", ["booking.*"], caller=INTEGRATOR)
+    assert "url" in err.value.details["fields"]
+    with pytest.raises(InvalidInput) as err:
+        world.call("create_webhook", "https://example.com/x", ["Booking!"], caller=INTEGRATOR)
+    assert "event_types" in err.value.details["fields"]
+    hook = subscribe(world, "d")
+    with pytest.raises(NotFound):
+        world.call("delete_webhook", hook["id"], caller=OTHER_INTEGRATOR)
+    world.call("delete_webhook", hook["id"], caller=INTEGRATOR)
+    assert world.call("list_webhooks", caller=INTEGRATOR) == []
+
+
+def test_private_addresses_are_refused_unless_allowed(start_world):
+    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false")
+    with pytest.raises(InvalidInput) as err:
+        world.call("create_webhook", f"{world.providers.url}/hook/x", ["*"], caller=INTEGRATOR)
+    assert "loopback" in str(err.value.details["fields"]["url"])

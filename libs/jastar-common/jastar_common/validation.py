@@ -1,5 +1,7 @@
 """marshmallow at the boundaries: load or raise InvalidInput naming each field."""
-from marshmallow import ValidationError
+from datetime import timezone
+
+from marshmallow import ValidationError, fields
 
 from .errors import InvalidInput
 
@@ -9,3 +11,16 @@ def load(schema, data, **kwargs):
         return schema.load(data if data is not None else {}, **kwargs)
     except ValidationError as err:
         raise InvalidInput.from_validation_error(err) from None
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An ISO-8601 time with its offset, held and written in UTC, so that the
+    same moment always reads the same whichever zone it was given in."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None:
+            value = value.astimezone(timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)

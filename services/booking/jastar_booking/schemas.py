@@ -1,6 +1,8 @@
 """What crosses booking's RPC boundary, in and out."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from jastar_common.validation import UtcDateTime
+
 from .domain.model import KINDS
 
 ID = fields.String(validate=validate.Length(1, 40))
@@ -13,14 +15,14 @@ class StrictSchema(Schema):
 
 class CreateBookingSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    member_id = fields.String(validate=validate.Length(1, 36))
+    member_id = fields.String(allow_none=True, validate=validate.Length(1, 36))
     service_id = ID
     specialist_id = ID
     space_id = ID
     session_id = ID
     programme_id = ID
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     idempotency_key = fields.String(validate=validate.Length(1, 100))
 
     @validates_schema
@@ -37,8 +39,8 @@ class CreateBookingSchema(StrictSchema):
 
 
 class RescheduleSchema(StrictSchema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime()
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime()
 
 
 class AvailabilitySchema(StrictSchema):
@@ -78,11 +80,11 @@ class BookingSchema(Schema):
     space_id = fields.Function(lambda b: b.resource_id if b.kind == "space" else None)
     session_id = fields.Function(
         lambda b: b.resource_id if b.kind == "seat" and b.resource_id != b.programme_id else None)
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     reason = fields.String()
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class WaitlistEntrySchema(Schema):
@@ -92,14 +94,14 @@ class WaitlistEntrySchema(Schema):
     member_id = fields.String()
     position = fields.Integer()
     state = fields.String()
-    offer_expires_at = fields.AwareDateTime()
+    offer_expires_at = UtcDateTime()
     booking_id = fields.String()
-    created_at = fields.AwareDateTime()
+    created_at = UtcDateTime()
 
 
 class SlotSchema(Schema):
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     centre_id = fields.String()
     specialist_id = fields.String()
     space_id = fields.String()

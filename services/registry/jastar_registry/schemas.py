@@ -5,6 +5,8 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from jastar_common.validation import UtcDateTime
+
 from .domain import model
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", error="lowercase letters, digits and dashes (2-40)")
@@ -163,8 +165,8 @@ class SessionSchema(StrictSchema):
     programme_id = fields.String(required=True)
     centre_id = fields.String(dump_only=True)
     space_id = fields.String(load_default=None)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
     capacity = fields.Integer(load_default=None, validate=validate.Range(1, 5000))
     language = fields.String(load_default="kk", validate=validate.OneOf(model.LANGUAGES))
     status = _status()
@@ -198,8 +200,8 @@ FILTERS = {
                   "target_group": fields.String(), "status": _status_filter()},
     "session": {"programme_id": fields.String(), "centre_id": fields.String(),
                 "space_id": fields.String(), "status": _status_filter(),
-                "starts_from": fields.AwareDateTime(attribute="starts_at__gte"),
-                "starts_before": fields.AwareDateTime(attribute="starts_at__lt")},
+                "starts_from": UtcDateTime(attribute="starts_at__gte"),
+                "starts_before": UtcDateTime(attribute="starts_at__lt")},
 }
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from kombu import Connection
 
-from jastar_common.envelope import Envelope
 from jastar_common.topology import EVENTS_EXCHANGE_NAME, declare_topology
 
 from ..service.notifications.support import FakeRegistry, Providers, booking_event, member, query

@@ -130,7 +130,8 @@ def test_a_booking_cancelled_before_its_reminder_gets_none(start_world):
     world.wait_messages(f"{SENT} AND channel = 'sms'", 2)
     eventlet.sleep(3)
     assert world.messages("message_type = 'reminder'") == []
-    assert [r["state"] for r in query(world.url, "SELECT state FROM reminders")] == ["cancelled"]
+    # handled in order: scheduled then cancelled; out of order: never scheduled
+    assert {r["state"] for r in query(world.url, "SELECT state FROM reminders")} <= {"cancelled"}
 
 
 def test_a_rescheduled_booking_gets_its_reminder_for_the_new_time(start_world):
@@ -144,7 +145,9 @@ def test_a_rescheduled_booking_gets_its_reminder_for_the_new_time(start_world):
     data = reminder[0]["data"]
     assert (json.loads(data) if isinstance(data, str) else data)["starts_at"] == new.isoformat()
     states = [r["state"] for r in query(world.url, "SELECT state FROM reminders ORDER BY due_at")]
-    assert states == ["sent", "cancelled"]  # the new time's went; the old one's never will
+    # the new time's went; the old one's, if it was scheduled at all (the move
+    # may be handled before the confirmation), never will
+    assert states[0] == "sent" and set(states[1:]) <= {"cancelled"}
 
 
 def test_a_reminder_due_while_the_service_is_down_is_sent_once_after_it_starts(start_world):

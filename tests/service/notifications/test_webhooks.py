@@ -1,6 +1,7 @@
 """Webhooks to a local receiver that checks the Standard Webhooks signature:
 CloudEvents body with id == webhook-id, Retry-After honoured, 410 disables,
 deliveries visible to their integrator only, and replayable."""
+import eventlet
 import pytest
 
 from jastar_common.errors import InvalidInput, NotFound
@@ -63,7 +64,6 @@ def test_410_disables_the_subscription(world):
     assert "410" in listed[0]["disabled_reason"]
     world.publish(booking_event("booking.cancelled"))
     world.publish(booking_event("booking.rescheduled"))
-    import eventlet
     eventlet.sleep(1)
     assert len(world.providers.hooks["gone"]) == 1 and len(deliveries(world)) == 1
 

@@ -8,7 +8,7 @@ event writes nothing new. The sender (sender.py) sends what is due."""
 import uuid
 from dataclasses import dataclass, field
 
-from jastar_common.errors import InvalidInput, NotAllowed
+from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 from .localtime import defer_past_quiet_hours
 from .planning import parse_offsets, plan_event
@@ -188,7 +188,6 @@ def list_messages(uow, member_id=None, status=None, limit=50, offset=0):
 
 def retry_dead_message(uow, now, message_id):
     """Staff put a dead message back in the queue (after fixing a contact, say)."""
-    from jastar_common.errors import Conflict, NotFound
     with uow:
         message = uow.store.get_message(message_id)
         if message is None:

@@ -2,6 +2,7 @@
 problem+json errors, also for unknown routes and wrong methods."""
 import json
 import re
+import time
 import uuid
 
 from nameko.web.handlers import HttpRequestHandler
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.logging import CORRELATION_KEY
+from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 from . import problems
 
@@ -53,9 +55,12 @@ class JsonRoute(HttpRequestHandler):
         super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_request(self, request):
+        started = time.monotonic()
         request_id = request_id_of(request)
         response = super().handle_request(request_with_id(request, request_id))
         response.headers[REQUEST_ID_HEADER] = request_id
+        HTTP_REQUESTS.labels(self.url, request.method, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(self.url).observe(time.monotonic() - started)
         return response
 
     def response_from_result(self, result):

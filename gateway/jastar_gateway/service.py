@@ -5,6 +5,7 @@ from nameko.rpc import ClusterRpc
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.config import setting
 from jastar_common.logging import Correlation
+from jastar_common.observability import Observability
 
 from .http import route
 from .problems import ServiceUnavailable, problem
@@ -17,6 +18,7 @@ class GatewayService:
 
     rpc = ClusterRpc()
     correlation = Correlation()
+    observability = Observability()
 
     def call(self, service, method, *args, timeout=None, **kwargs):
         """One RPC with a deadline: a service that is down becomes a 503."""

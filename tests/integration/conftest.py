@@ -33,16 +33,35 @@ class System:
         self.processes = {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics_ports = {}
 
-    def env(self, name):
-        return {**self.base_env, "GATEWAY_PORT": str(self.port),
+    def env(self, name, replica=None):
+        port = self.metrics_ports.setdefault(replica or name, free_port())
+        return {**self.base_env, "GATEWAY_PORT": str(self.port), "METRICS_PORT": str(port),
                 "DATABASE_URL": self.base_env.get(f"{name.upper()}_DATABASE_URL", "")}
 
-    def start(self, name):
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            ["sh", str(RUN_SCRIPTS[name])], env=self.env(name),
+    def start(self, name, replica=None):
+        """Start a service; `replica` names a second process of the same service."""
+        key = replica or name
+        log = open(self.log_dir / f"{key}.log", "ab")
+        self.processes[key] = subprocess.Popen(
+            ["sh", str(RUN_SCRIPTS[name])], env=self.env(name, replica),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def metrics(self, key):
+        return requests.get(f"http://127.0.0.1:{self.metrics_ports[key]}/metrics", timeout=5).text
+
+    def wait_healthy(self, key, seconds=60):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                url = f"http://127.0.0.1:{self.metrics_ports[key]}/readyz"
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{key} not ready: {self.log(key)[-2000:]}")
 
     def stop(self, name, sig=signal.SIGTERM):
         proc = self.processes.pop(name)

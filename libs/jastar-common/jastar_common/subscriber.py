@@ -17,6 +17,7 @@ from nameko.messaging import Consumer
 from .config import setting
 from .dependencies import Topology
 from .envelope import Envelope
+from .metrics import DEAD_LETTERS
 from .publisher import ConfirmingPublisher
 from .topology import (
     ATTEMPT_HEADER, ERROR_HEADER, SUBSCRIPTIONS, dead_letter_queue, main_queue,
@@ -83,6 +84,7 @@ class EventSubscriber(Consumer):
         self.consumer.ack_message(message)
 
     def _dead_letter(self, message, error, attempt=1):
+        DEAD_LETTERS.labels(self.service, self.subscription.dead_letter_queue_name).inc()
         log.error("event dead-lettered after %d attempt(s)", attempt,
                   extra={"queue": self.subscription.dead_letter_queue_name, "error": error})
         self._republish(message, self.subscription.dead_letter_queue_name, attempt, error,

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .envelope import Envelope, utcnow
 from .logging import current_correlation_id
+from .metrics import INBOX_DUPLICATES
 from .tables import inbox, outbox
 
 
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
                     event_type=envelope.type, processed_at=utcnow(),
                 ))
         except IntegrityError:
+            INBOX_DUPLICATES.labels(self.source, consumer).inc()
             return False
         return True
 

@@ -5,6 +5,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from jastar_common.database import is_sqlite
+from jastar_common.metrics import BOOKINGS
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain import model
@@ -235,6 +236,12 @@ class BookingUnitOfWork(SqlUnitOfWork):
 
     def touch(self):
         self.session.flush()
+
+    def commit(self):
+        changes = [e.data for e in self.emitted if e.type.startswith("booking.")]
+        super().commit()
+        for data in changes:
+            BOOKINGS.labels(data["kind"], data["state"]).inc()
 
 
 __all__ = ["BookingUnitOfWork", "to_view", "update"]

@@ -14,6 +14,7 @@ from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
+from jastar_common.observability import Observability
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
@@ -51,6 +52,7 @@ class BookingService:
     registry = ServiceRpc("registry")
     caller = CallerIdentity()
     correlation = Correlation()
+    observability = Observability()
 
     @rpc
     def ping(self):

@@ -8,6 +8,7 @@ from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.config import setting
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
+from jastar_common.observability import Observability
 from jastar_common.validation import load
 
 from . import member_schemas, schemas
@@ -45,6 +46,7 @@ class RegistryService:
     db = Database("registry", RegistryUnitOfWork)
     vault = IinVaultProvider()
     correlation = Correlation()
+    observability = Observability()
 
     @rpc
     def ping(self):

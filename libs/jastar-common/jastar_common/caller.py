@@ -3,7 +3,7 @@ the RPC context, read by the service that owns the data, which checks
 ownership itself. Never taken from request arguments.
 
 context_data["caller"] is a JSON string:
-  {"kind": "member"|"staff"|"admin"|"integrator"|"system", "id": "...",
+  {"kind": "anonymous"|"member"|"staff"|"admin"|"integrator"|"system", "id": "...",
    "centre_ids": ["karasai-yrc", ...]}   (centre_ids: the centres a staff member works at)
 A call with no caller in its context is internal (another service, a timer,
 an operator's CLI) and acts as "system"."""
@@ -15,7 +15,7 @@ from nameko.extensions import DependencyProvider
 from .errors import NotAllowed
 
 CALLER_KEY = "caller"
-KINDS = ("member", "staff", "admin", "integrator", "system")
+KINDS = ("anonymous", "member", "staff", "admin", "integrator", "system")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 import eventlet
 import requests
 
+from jastar_common.metrics import NOTIFICATIONS
+
 from .channels import Outgoing, PermanentError, RetryableError
 from .domain import services, webhooks
 from .domain.localtime import defer_past_quiet_hours, format_when, in_quiet_hours
@@ -122,7 +124,7 @@ class Dispatcher:
         prepared = [self._prepare(message, now) for message in claimed]  # registry calls
         pool = eventlet.GreenPool(self.send.concurrency)
         for message, changes in pool.imap(self._deliver, prepared):
-            self._record(message["id"], changes)
+            self._record(message, changes)
         return len(claimed)
 
     def _prepare(self, message, now):
@@ -206,10 +208,11 @@ class Dispatcher:
             due = defer_past_quiet_hours(due, self.settings.quiet_hours)
         return {"status": "failed", "last_error": error, "next_attempt_at": due, "lease_until": None}
 
-    def _record(self, message_id, changes):
+    def _record(self, message, changes):
         with self.uow_factory() as uow:
-            uow.store.update_message(message_id, **changes)
+            uow.store.update_message(message["id"], **changes)
             uow.commit()
+        NOTIFICATIONS.labels(message["channel"], changes["status"]).inc()
 
     # --- webhooks ---------------------------------------------------------------
 

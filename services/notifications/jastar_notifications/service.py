@@ -9,6 +9,7 @@ from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
+from jastar_common.observability import Observability
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
@@ -33,6 +34,7 @@ class NotificationsService:
 
     db = Database("notifications", NotificationsUnitOfWork)
     correlation = Correlation()
+    observability = Observability()
     caller = CallerIdentity()
     registry = ServiceRpc("registry")
     outbound = Outbound()

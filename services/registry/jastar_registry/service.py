@@ -5,6 +5,7 @@ from nameko.rpc import rpc
 
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.caller import CallerIdentity
 from jastar_common.config import setting
 from jastar_common.health import ping
 from jastar_common.logging import Correlation
@@ -13,7 +14,7 @@ from jastar_common.validation import load
 
 from . import member_schemas, schemas
 from .dependencies import IinVaultProvider
-from .domain import catalogue, members
+from .domain import catalogue, members, permissions
 from jastar_common.calendar import ALMATY, assert_tzdata_current
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
@@ -45,6 +46,7 @@ class RegistryService:
 
     db = Database("registry", RegistryUnitOfWork)
     vault = IinVaultProvider()
+    caller = CallerIdentity()
     correlation = Correlation()
     observability = Observability()
 
@@ -69,24 +71,35 @@ class RegistryService:
     @api
     def create(self, kind, data):
         catalogue.kind_of(kind)
-        obj = catalogue.create(self.db.unit_of_work(), kind, load(schemas.create_schema(kind), data))
+        data = load(schemas.create_schema(kind), data)
+        self._check_write(kind, data)
+        obj = catalogue.create(self.db.unit_of_work(), kind, data)
         return schemas.output_schema(kind).dump(obj)
+
+    def _check_write(self, kind, data):
+        with self.db.unit_of_work() as uow:
+            centre_id = permissions.centre_of(uow, kind, data)
+        permissions.check_catalogue_write(self.caller, kind, centre_id)
 
     @api
     def update(self, kind, obj_id, changes):
         catalogue.kind_of(kind)
-        obj = catalogue.update(self.db.unit_of_work(), kind, obj_id,
-                               load(schemas.update_schema(kind), changes))
+        changes = load(schemas.update_schema(kind), changes)
+        current = catalogue.get(self.db.unit_of_work(), kind, obj_id)
+        self._check_write(kind, {**vars(current), **changes})
+        obj = catalogue.update(self.db.unit_of_work(), kind, obj_id, changes)
         return schemas.output_schema(kind).dump(obj)
 
     @api
     def close(self, kind, obj_id):
+        self._check_write(kind, vars(catalogue.get(self.db.unit_of_work(), kind, obj_id)))
         return schemas.output_schema(kind).dump(catalogue.close(self.db.unit_of_work(), kind, obj_id))
 
     # members: young people, 14 to 35 (bounds from MEMBER_MIN_AGE / MEMBER_MAX_AGE)
 
     @api
     def register_member(self, data):
+        permissions.check_registration(self.caller)
         member = members.register_member(
             self.db.unit_of_work(), load(member_schemas.MemberRegistrationSchema(), data),
             self.vault, today(), **age_bounds())
@@ -94,6 +107,7 @@ class RegistryService:
 
     @api
     def update_member(self, member_id, changes):
+        permissions.check_member_access(self.caller, member_id)
         member = members.update_member(
             self.db.unit_of_work(), member_id, load(member_schemas.MemberUpdateSchema(), changes),
             self.vault, today(), **age_bounds())
@@ -101,14 +115,17 @@ class RegistryService:
 
     @api
     def erase_member(self, member_id):
+        permissions.check_member_access(self.caller, member_id)
         return member_schemas.MemberSchema().dump(members.erase_member(self.db.unit_of_work(), member_id))
 
     @api
     def get_member(self, member_id):
+        permissions.check_member_access(self.caller, member_id)
         return member_schemas.MemberSchema().dump(members.get_member(self.db.unit_of_work(), member_id))
 
     @api
     def find_member(self, query):
+        permissions.check_staff_desk(self.caller)
         query = load(member_schemas.MemberLookupSchema(), query)
         member = members.find_member(self.db.unit_of_work(), vault=self.vault, **query)
         return member_schemas.MemberSchema().dump(member)
@@ -116,12 +133,14 @@ class RegistryService:
     @api
     def member_eligibility(self, member_id):
         """For booking: birth date, declared categories and status."""
+        permissions.check_system(self.caller)
         return member_schemas.MemberEligibilitySchema().dump(
             members.member_eligibility(self.db.unit_of_work(), member_id))
 
     @api
     def list_member_eligibility(self, query=None):
         """Every member's eligibility, a page at a time (booking's resync)."""
+        permissions.check_system(self.caller)
         page = load(member_schemas.EligibilityPageSchema(), query)
         items, total = members.member_eligibilities(self.db.unit_of_work(), **page)
         return {"items": member_schemas.MemberEligibilitySchema(many=True).dump(items), "total": total,

@@ -1,0 +1,51 @@
+"""Who may change what in the registry, decided here from the caller the
+gateway put in the RPC context. Reading the catalogue is public."""
+from jastar_common.errors import NotAllowed, NotFound
+
+# kinds only admins create or change: the network's frame
+ADMIN_KINDS = ("region", "district", "centre", "partner", "service")
+
+
+def centre_of(uow, kind, data):
+    """The centre an object (or the data for a new one) belongs to, if any."""
+    if kind == "session":
+        programme = uow.repository("programme").get(data.get("programme_id"))
+        return programme.centre_id if programme else None
+    if kind == "specialist" and data.get("partner_id") and not data.get("centre_id"):
+        return None  # a partner's specialist: admins manage those
+    return data.get("centre_id")
+
+
+def check_catalogue_write(caller, kind, centre_id):
+    if caller.is_privileged:
+        return
+    if caller.kind == "staff" and kind not in ADMIN_KINDS and centre_id and caller.works_at(centre_id):
+        return
+    raise NotAllowed(f"{caller.kind} may not change this {kind}", kind=kind)
+
+
+def check_member_access(caller, member_id):
+    """Members reach only themselves; staff and admins anyone; others no one.
+    Someone else's member id reads as not found, so ids cannot be probed."""
+    if caller.is_privileged or caller.kind == "staff":
+        return
+    if caller.is_member and caller.id == member_id:
+        return
+    raise NotFound(f"member {member_id} not found", entity="member", id=member_id)
+
+
+def check_registration(caller):
+    if caller.kind in ("anonymous", "staff", "admin", "system"):
+        return
+    raise NotAllowed(f"{caller.kind} may not register members")
+
+
+def check_staff_desk(caller):
+    if caller.is_privileged or caller.kind == "staff":
+        return
+    raise NotAllowed("only staff may look members up")
+
+
+def check_system(caller):
+    if not caller.is_privileged:
+        raise NotAllowed("for the platform's own services only")

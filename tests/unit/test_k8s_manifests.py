@@ -129,13 +129,6 @@ def named(docs, kind, name):
     return found[0]
 
 
-def pod_specs(docs):
-    """(kind/name, pod spec) of every workload."""
-    for doc in docs:
-        if doc.get("kind") in ("Deployment", "Job"):
-            yield f"{doc['kind']}/{doc['metadata']['name']}", doc["spec"]["template"]["spec"]
-
-
 # ------------------------------------------------------------------ schemas --
 
 def _local_schema(doc):

@@ -28,6 +28,9 @@ def upgrade_head(package, url):
     command.upgrade(alembic_config(package, url), "head")
 
 
+MIGRATION_LOCK = 7_265_311  # any constant; one per database
+
+
 def run_env(target_metadata):
     from alembic import context
 
@@ -35,6 +38,11 @@ def run_env(target_metadata):
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
+            if not is_sqlite(engine):
+                # replicas starting together migrate one at a time (SQLite's
+                # BEGIN IMMEDIATE already serialises them)
+                connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+                connection.commit()
             context.configure(
                 connection=connection,
                 target_metadata=[target_metadata, tables.metadata],

@@ -21,50 +21,9 @@ __all__ = [
 ]
 
 
-class InvalidField(ValueError):
-    """A single field failed validation; .field names it for the form."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self):
-        return f"{self.field}: {self.message}"
-
-
-# --- Phone -----------------------------------------------------------------
-
-# Mobile ranges of the Kazakh numbering plan (70x, 747, 77x). 71x/72x are
-# geographic landlines (e.g. Almaty 727) and 75x/76x non-geographic services,
-# both of which also start with 7, so checking the first digit is not enough.
-# Extend this tuple if a new operator range opens.
-MOBILE_PREFIXES = ("70", "747", "77")
-
-# Characters people type around a number; anything else (letters) is refused.
-_PHONE_CHARS = re.compile(r"\+?[0-9\s\-()]+")
-
-
-def normalise_phone(raw: str) -> str:
-    """Return a Kazakh mobile number as "+7 7XX XXX XX XX".
-
-    Accepts +7 / 7 / 8 (domestic trunk prefix) in front of ten national
-    digits, with spaces, dashes and parentheses anywhere.
-    """
-    text = raw.strip() if isinstance(raw, str) else ""
-    # ASCII digits only: str.isdigit() and \d would also accept e.g. Arabic-Indic ones.
-    if not _PHONE_CHARS.fullmatch(text):
-        raise InvalidField("phone", "use digits, spaces, dashes and brackets only")
-    digits = re.sub(r"[^0-9]", "", text)
-    if len(digits) != 11:
-        raise InvalidField("phone", "must have 11 digits including the +7 or 8 prefix")
-    prefix, national = digits[0], digits[1:]
-    # "+8..." is not a thing: with a plus sign the country code must be 7.
-    if prefix != "7" and (prefix != "8" or text.startswith("+")):
-        raise InvalidField("phone", "must start with +7 or 8")
-    if not national.startswith(MOBILE_PREFIXES):
-        raise InvalidField("phone", "must be a Kazakhstan mobile number (+7 70x, 747, 77x)")
-    return f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
+# InvalidField and the phone rules live in jastar_common: the gateway keys
+# one-time login codes by the same normalised phone
+from jastar_common.phones import MOBILE_PREFIXES, InvalidField, normalise_phone  # noqa: E402,F401
 
 
 # --- IIN -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Start the gateway: wait for RabbitMQ, then hand the process over to nameko.
+# Start the gateway: wait for RabbitMQ and its database (accounts, login
+# codes), migrate, then hand the process over to nameko.
 set -e
 cd "$(dirname "$0")"
-jastar-wait
-exec nameko run --config config.yml jastar_gateway.service
+jastar-wait --service gateway
+jastar-gateway-migrate
+exec nameko run --config config.yml jastar_gateway.service:GatewayService

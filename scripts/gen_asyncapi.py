@@ -15,7 +15,8 @@ from jastar_common.topology import EVENTS_EXCHANGE_NAME
 from jastar_booking.domain import events as booking_events
 from jastar_registry.domain import catalogue
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
+# served by the gateway at /asyncapi.yaml; docs/asyncapi.yaml links to it
+DOC = Path(__file__).resolve().parent.parent / "gateway" / "jastar_gateway" / "static" / "asyncapi.yaml"
 
 INTRO = """\
 Every change in Jastar Hub is published as an event, in one envelope, on the

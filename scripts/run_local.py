@@ -4,6 +4,7 @@ Checks RabbitMQ, migrates every service's database, loads the demo data, starts
 the four services as separate processes, waits until the gateway is ready and
 says where it is. Ctrl-C stops them all."""
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,11 +17,11 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 BIN = Path(sys.executable).parent
-SERVICES = {  # name: (directory, package)
-    "registry": ("services/registry", "jastar_registry"),
-    "booking": ("services/booking", "jastar_booking"),
-    "notifications": ("services/notifications", "jastar_notifications"),
-    "gateway": ("gateway", "jastar_gateway"),
+SERVICES = {  # name: (directory, the service class nameko runs)
+    "registry": ("services/registry", "jastar_registry.service:RegistryService"),
+    "booking": ("services/booking", "jastar_booking.service:BookingService"),
+    "notifications": ("services/notifications", "jastar_notifications.service:NotificationsService"),
+    "gateway": ("gateway", "jastar_gateway.service:GatewayService"),
 }
 
 
@@ -37,13 +38,17 @@ def broker_reachable(amqp_uri):
         return False
 
 
+# for local use only: sign-in codes come back in the API answer (there is no
+# SMS provider), and an admin key is made for this run
+DEV_SETTINGS = {"LOGIN_CODE_ECHO": "true", "JASTAR_ENV": "development"}
+
+
 def service_env(name):
     env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning", PYTHONUNBUFFERED="1")
+    env.update({key: os.environ.get(key, value) for key, value in DEV_SETTINGS.items()})
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    if name != "gateway":
-        # <SERVICE>_DATABASE_URL picks another database, e.g. PostgreSQL
-        env["DATABASE_URL"] = os.environ.get(
-            f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
+    # <SERVICE>_DATABASE_URL picks another database, e.g. PostgreSQL
+    env["DATABASE_URL"] = os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
     return env
 
 
@@ -57,10 +62,10 @@ def run_step(what, argv, name):
 
 
 def start(name):
-    directory, package = SERVICES[name]
+    directory, service_class = SERVICES[name]
     log = open(VAR / "log" / f"{name}.log", "a")
     return subprocess.Popen(
-        [str(BIN / "nameko"), "run", "--config", "config.yml", f"{package}.service"],
+        [str(BIN / "nameko"), "run", "--config", "config.yml", service_class],
         cwd=ROOT / directory, env=service_env(name), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,  # Ctrl-C reaches us; we stop the children in order
     )
@@ -107,8 +112,9 @@ def main():
             "`rabbitmq-server -detached` (or `docker compose up -d rabbitmq`), then run `make run` again.")
         return 1
     (VAR / "log").mkdir(parents=True, exist_ok=True)
+    DEV_SETTINGS["ADMIN_API_KEY"] = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(24)
     run_step("declaring the event topology", [str(BIN / "jastar-topology"), "declare"], "registry")
-    for name in ("registry", "booking", "notifications"):
+    for name in ("registry", "booking", "notifications", "gateway"):
         run_step(f"migrating {name}", [str(BIN / f"jastar-{name}-migrate")], name)
     say(run_step("loading demo data", [str(BIN / "jastar-registry-seed")], "registry"))
 
@@ -120,7 +126,8 @@ def main():
         if not wait_ready(url, processes):
             return 1
         say(f"Jastar Hub is up. API: {url}  (logs in var/log/, Ctrl-C stops everything)")
-        say(f"try: curl -s {url}/v1/centers?district_id=karasai")
+        say(f"try: curl -s {url}/v1/centers?district_id=karasai   (API docs: {url}/docs)")
+        say(f"admin key for this run (X-Api-Key): {DEV_SETTINGS['ADMIN_API_KEY']}")
         while all(proc.poll() is None for proc in processes.values()):
             time.sleep(1)
         failed = [name for name, proc in processes.items() if proc.poll() is not None]

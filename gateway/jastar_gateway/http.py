@@ -1,23 +1,48 @@
-"""A JSON entrypoint over nameko's http: request ids, JSON results and
-problem+json errors, also for unknown routes and wrong methods."""
+"""The gateway's HTTP entrypoint, over nameko's: for every request a request
+id, who is calling and whether they may, a rate limit, a body size limit,
+schema-checked query and body, CORS, JSON out and problem+json errors (also
+for unknown routes and wrong methods). Routes declare what OpenAPI shows."""
 import json
 import re
 import time
 import uuid
+from dataclasses import dataclass, field
 
+from marshmallow import ValidationError
+from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.caller import CALLER_KEY
+from jastar_common.config import setting
+from jastar_common.dependencies import database_of
+from jastar_common.errors import EXPECTED_ERRORS, InvalidInput
 from jastar_common.logging import CORRELATION_KEY
 from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
-from . import problems
+from . import accounts, auth, problems
+from .i18n import language_of
+from .ratelimit import RateLimiter
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+ROUTES = []  # every route's documentation, for OpenAPI
+
+
+@dataclass
+class RouteDoc:
+    method: str
+    url: str
+    summary: str
+    tag: str
+    roles: tuple = ("anonymous",)
+    query: type = None
+    body: type = None
+    response: object = None  # a schema class, or a description
+    status: int = 200
+    headers: dict = field(default_factory=dict)  # request headers documented
 
 
 def request_id_of(request):
@@ -25,18 +50,43 @@ def request_id_of(request):
     return given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
+def cors_headers(request):
+    allowed = [o.strip() for o in setting("CORS_ORIGINS", "").split(",") if o.strip()]
+    origin = request.headers.get("Origin")
+    if not origin or not allowed or ("*" not in allowed and origin not in allowed):
+        return {}
+    return {"Access-Control-Allow-Origin": origin if "*" not in allowed else "*",
+            "Access-Control-Allow-Credentials": "false", "Vary": "Origin",
+            "Access-Control-Expose-Headers": "X-Request-Id, Retry-After"}
+
+
+def finish(request, response, request_id):
+    response.headers[REQUEST_ID_HEADER] = request_id
+    for key, value in cors_headers(request).items():
+        response.headers[key] = value
+    return response
+
+
 class ProblemWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        request_id = request_id_of(request)
+        if request.method == "OPTIONS" and cors_headers(request):
+            response = Response(status=204, headers={
+                "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, "
+                                                "X-Api-Key, X-Request-Id, Accept-Language",
+                "Access-Control-Max-Age": "600"})
+            return finish(request, response, request_id)(environ, start_response)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
         except HTTPException as exc:
-            response = problems.from_exception(exc)
-            response.headers[REQUEST_ID_HEADER] = request_id_of(request)
-            return response(environ, start_response)
+            response = problems.from_exception(exc, language_of(request.headers.get("Accept-Language")))
+            return finish(request, response, request_id)(environ, start_response)
         request.path_values = values
-        return provider.handle_request(request)(environ, start_response)
+        environ["jastar.request_id"] = request_id
+        return finish(request, provider.handle_request(request), request_id)(environ, start_response)
 
 
 class ProblemWebServer(WebServer):
@@ -44,42 +94,112 @@ class ProblemWebServer(WebServer):
         return ProblemWsgiApp(self)
 
     def context_data_from_headers(self, request):
-        # the request id is the correlation id of everything the request causes
-        return {CORRELATION_KEY: request.environ["jastar.request_id"]}
+        # travels with every RPC the request causes: who asks, in which language, under which id
+        return {CORRELATION_KEY: request.environ["jastar.request_id"],
+                CALLER_KEY: request.environ["jastar.caller"].to_context(),
+                "language": request.environ["jastar.language"]}
+
+
+class Gatekeeper(SharedExtension):
+    """Identifies callers (API keys are checked against the gateway's
+    database) and keeps each client's request rate."""
+
+    def setup(self):
+        database = database_of(self.container)
+        self.unit_of_work = database.unit_of_work if database else None
+        self.limiter = RateLimiter(rate=setting("RATE_LIMIT_PER_SECOND", 20.0, float),
+                                   burst=setting("RATE_LIMIT_BURST", 40, int))
+
+    def check_integrator_key(self, key):
+        return accounts.check_api_key(self.unit_of_work(), key, auth.jwt_secret())
 
 
 class JsonRoute(HttpRequestHandler):
     server = ProblemWebServer()
+    gatekeeper = Gatekeeper()
 
-    def __init__(self, method, url, expected_exceptions=EXPECTED_ERRORS, **kwargs):
+    def __init__(self, method, url, doc=None, expected_exceptions=EXPECTED_ERRORS, **kwargs):
+        self.doc = doc
         super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_request(self, request):
         started = time.monotonic()
-        request_id = request_id_of(request)
-        response = super().handle_request(request_with_id(request, request_id))
-        response.headers[REQUEST_ID_HEADER] = request_id
+        language = language_of(request.headers.get("Accept-Language"))
+        request.environ["jastar.language"] = language
+        try:
+            self._admit(request)
+        except Exception as exc:  # refused before any work: answer with its problem
+            response = problems.from_exception(exc, language)
+        else:
+            response = super().handle_request(request)
         HTTP_REQUESTS.labels(self.url, request.method, str(response.status_code)).inc()
         HTTP_LATENCY.labels(self.url).observe(time.monotonic() - started)
         return response
 
+    def _admit(self, request):
+        caller = auth.identify(request.headers, self.gatekeeper.check_integrator_key)
+        request.environ["jastar.caller"] = caller
+        client = caller.id or request.remote_addr or "unknown"
+        wait = self.gatekeeper.limiter.take(f"{caller.kind}:{client}")
+        if wait:
+            raise problems.TooManyRequests(retry_after=max(1, round(wait)))
+        auth.require(caller, self.doc.roles)
+        limit = setting("MAX_BODY_BYTES", 64 * 1024, int)
+        if (request.content_length or 0) > limit:
+            raise problems.PayloadTooLarge(limit)
+        request.jastar_query = self._load(self.doc.query, request.args.to_dict(), "query")
+        request.jastar_body = self._load(self.doc.body, self._json(request, limit), "body") \
+            if self.doc.body else None
+
+    @staticmethod
+    def _json(request, limit):
+        request.shallow = False  # nameko's server reads bodies lazily; we read it here, bounded
+        raw = request.stream.read(limit + 1)
+        if len(raw) > limit:
+            raise problems.PayloadTooLarge(limit)
+        if not raw:
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise InvalidInput("the body is not JSON", fields={"body": ["not valid JSON"]}) from None
+
+    @staticmethod
+    def _load(schema, data, where):
+        if schema is None:
+            if data and where == "query":
+                raise InvalidInput("unknown query parameters", fields={k: ["unknown field"] for k in data})
+            return {}
+        if not isinstance(data, dict):
+            raise InvalidInput(f"the {where} must be an object", fields={where: ["must be an object"]})
+        try:
+            return schema().load(data)
+        except ValidationError as err:
+            raise InvalidInput(f"invalid {where}", fields=err.normalized_messages()) from None
+
     def response_from_result(self, result):
         if isinstance(result, Response):
             return result
-        status, headers, payload = 200, {}, result
+        status, headers, payload = self.doc.status, {}, result
         if isinstance(result, tuple):
             status, payload = result[0], result[-1]
             headers = result[1] if len(result) == 3 else {}
+        if payload is None:
+            return Response(status=204, headers=headers)
         return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status,
                         headers=headers, content_type="application/json")
 
     def response_from_exception(self, exc):
-        return problems.from_exception(exc)
+        return problems.from_exception(exc, getattr(exc, "language", "en"))
+
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        if exc_info is not None:
+            exc_info[1].language = worker_ctx.context_data.get("language", "en")
+        return super().handle_result(event, worker_ctx, result, exc_info)
 
 
-def request_with_id(request, request_id):
-    request.environ["jastar.request_id"] = request_id
-    return request
-
-
-route = JsonRoute.decorator
+def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
+          status=200, headers=None):
+    doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, headers or {})
+    ROUTES.append(doc)
+    return JsonRoute.decorator(method, url, doc=doc)

@@ -1,4 +1,6 @@
-"""Errors as application/problem+json (RFC 9457) with a stable code."""
+"""Errors as application/problem+json (RFC 9457): a stable code, a title in
+the client's language (kk, ru or en by Accept-Language), the fields at fault,
+and never a traceback."""
 import json
 import logging
 
@@ -8,6 +10,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from jastar_common import errors
+
+from .auth import Forbidden, Unauthenticated
+from .i18n import title
 
 log = logging.getLogger(__name__)
 
@@ -28,28 +33,52 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
-def problem(status, code, title, detail=None, retry_after=None, **extra):
-    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "code": code}
+class PayloadTooLarge(Exception):
+    def __init__(self, limit):
+        super().__init__(f"the body may have at most {limit} bytes")
+
+
+class TooManyRequests(Exception):
+    def __init__(self, retry_after):
+        super().__init__("too many requests")
+        self.retry_after = retry_after
+
+
+def problem(status, code, detail=None, language="en", retry_after=None, headers=None, **extra):
+    body = {"type": PROBLEM_TYPE + code, "title": title(code, language, code.replace("_", " ")),
+            "status": status, "code": code}
     if detail:
         body["detail"] = detail
     body.update(extra)
-    headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return Response(json.dumps(body, ensure_ascii=False), status=status, headers=headers,
+    headers = dict(headers or {})
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
+    return Response(json.dumps(body, ensure_ascii=False, default=str), status=status, headers=headers,
                     content_type="application/problem+json")
 
 
-def from_exception(exc):
+def from_exception(exc, language="en"):
     for exc_type, status in _STATUS:
         if isinstance(exc, exc_type):
-            return problem(status, exc.code, exc.message or exc.code, **exc.details)
+            return problem(status, exc.code, exc.message, language, **exc.details)
+    if isinstance(exc, Unauthenticated):
+        return problem(401, "unauthenticated", str(exc), language,
+                       headers={"WWW-Authenticate": 'Bearer realm="jastar-hub"'})
+    if isinstance(exc, Forbidden):
+        return problem(403, "forbidden", str(exc), language)
+    if isinstance(exc, PayloadTooLarge):
+        return problem(413, "payload_too_large", str(exc), language)
+    if isinstance(exc, TooManyRequests):
+        return problem(429, "too_many_requests", None, language, retry_after=exc.retry_after)
     if isinstance(exc, ServiceUnavailable):
-        return problem(503, "service_unavailable", str(exc), service=exc.service, retry_after=5)
+        return problem(503, "service_unavailable", str(exc), language, retry_after=5, service=exc.service)
     if isinstance(exc, (UnknownService, eventlet.Timeout)):
-        return problem(503, "service_unavailable", "a service is not answering", retry_after=5)
+        return problem(503, "service_unavailable", "a service is not answering", language, retry_after=5)
     if isinstance(exc, HTTPException):
-        return problem(exc.code, exc.name.lower().replace(" ", "_"), exc.name, exc.description)
+        code = exc.name.lower().replace(" ", "_")
+        return problem(exc.code, code, exc.description, language)
     if isinstance(exc, RemoteError):
         log.error("remote error: %s", exc)
     else:
-        log.exception("unhandled error", exc_info=exc)
-    return problem(500, "internal_error", "Internal error")
+        log.error("unhandled error", exc_info=exc)
+    return problem(500, "internal_error", None, language)

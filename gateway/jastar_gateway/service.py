@@ -1,39 +1,37 @@
-"""The gateway's nameko service: HTTP in, RPC to the services that own the data."""
+"""The gateway's nameko service: HTTP in, RPC to the services that own the
+data. Routes live in routes/, one mixin per audience."""
+from importlib import resources
+
 import eventlet
 from nameko.rpc import ClusterRpc
+from werkzeug.wrappers import Response
 
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.config import setting
+from jastar_common.dependencies import Database
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability
 
+from . import docs_page, openapi
+from .accounts import GatewayUnitOfWork
 from .http import route
-from .problems import ServiceUnavailable, problem
+from .problems import problem
+from .routes import Calls
+from .routes.integrators import IntegratorRoutes
+from .routes.members import MemberRoutes
+from .routes.public import PublicRoutes
+from .routes.staff import StaffRoutes
 
 BACKEND_SERVICES = ("registry", "booking", "notifications")
 
 
-class GatewayService:
-    name = "gateway"
-
-    rpc = ClusterRpc()
-    correlation = Correlation()
-    observability = Observability()
-
-    def call(self, service, method, *args, timeout=None, **kwargs):
-        """One RPC with a deadline: a service that is down becomes a 503."""
-        timeout = timeout or setting("RPC_TIMEOUT_SECONDS", 10, float)
-        try:
-            with eventlet.Timeout(timeout):
-                return getattr(self.rpc[service], method)(*args, **kwargs)
-        except eventlet.Timeout:
-            raise ServiceUnavailable(service, f"no answer within {timeout:g}s") from None
-
-    @route("GET", "/health")
+class MetaRoutes:
+    @route("GET", "/health", "The process is up", "meta", response="{status}")
     def health(self, request):
         return {"status": "ok"}
 
-    @route("GET", "/ready")
+    @route("GET", "/ready", "RabbitMQ and every service answer (else 503 naming what is down)", "meta",
+           response="{status, services}")
     def ready(self, request):
         timeout = setting("READY_TIMEOUT_SECONDS", 2, float)
         pool = eventlet.GreenPool()
@@ -41,8 +39,8 @@ class GatewayService:
             lambda service: self._ping(service, timeout), BACKEND_SERVICES)))
         down = sorted(name for name, status in results.items() if status != "ok")
         if down:
-            return problem(503, "not_ready", "not ready: " + ", ".join(down) + " down",
-                           retry_after=5, services=results)
+            return problem(503, "not_ready", "down: " + ", ".join(down),
+                           request.environ["jastar.language"], retry_after=5, services=results)
         return {"status": "ready", "services": results}
 
     def _ping(self, service, timeout):
@@ -52,14 +50,26 @@ class GatewayService:
         except Exception as exc:  # any failure means not ready; say which
             return f"down: {exc.__class__.__name__}"
 
-    @route("GET", "/v1/districts")
-    def list_districts(self, request):
-        return self.call("registry", "list", "district", dict(request.args))
+    @route("GET", "/openapi.json", "This API, as OpenAPI 3.1", "meta", response="OpenAPI document")
+    def openapi_json(self, request):
+        return openapi.build(request.host_url.rstrip("/") + "/")
 
-    @route("GET", "/v1/centers")
-    def list_centres(self, request):
-        return self.call("registry", "list", "centre", dict(request.args))
+    @route("GET", "/docs", "This API as a readable page", "meta", response="HTML")
+    def docs(self, request):
+        return Response(docs_page.render(openapi.build()), content_type="text/html; charset=utf-8")
 
-    @route("GET", "/v1/centers/<string:centre_id>")
-    def get_centre(self, request, centre_id):
-        return self.call("registry", "get", "centre", centre_id)
+    @route("GET", "/asyncapi.yaml", "The events (AsyncAPI 3), for integrators binding to RabbitMQ", "meta",
+           response="AsyncAPI document")
+    def asyncapi(self, request):
+        text = resources.files("jastar_gateway").joinpath("static/asyncapi.yaml").read_text()
+        return Response(text, content_type="application/yaml; charset=utf-8")
+
+
+class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes):
+    name = "gateway"
+
+    rpc = ClusterRpc()
+    db = Database("gateway", GatewayUnitOfWork)
+    correlation = Correlation()
+    observability = Observability()
+

@@ -6,4 +6,4 @@ cd "$(dirname "$0")"
 jastar-wait --service booking
 jastar-topology declare
 jastar-booking-migrate
-exec nameko run --config config.yml jastar_booking.service
+exec nameko run --config config.yml jastar_booking.service:BookingService

@@ -6,4 +6,4 @@ cd "$(dirname "$0")"
 jastar-wait --service notifications
 jastar-topology declare
 jastar-notifications-migrate
-exec nameko run --config config.yml jastar_notifications.service
+exec nameko run --config config.yml jastar_notifications.service:NotificationsService

@@ -6,4 +6,4 @@ cd "$(dirname "$0")"
 jastar-wait --service registry
 jastar-topology declare
 jastar-registry-migrate
-exec nameko run --config config.yml jastar_registry.service
+exec nameko run --config config.yml jastar_registry.service:RegistryService

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+ADMIN_KEY = "integration-admin-key"
 RUN_SCRIPTS = {
     "registry": ROOT / "services/registry/run.sh",
     "booking": ROOT / "services/booking/run.sh",
@@ -97,7 +98,7 @@ def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
     amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     databases = {}
     with pg_admin.connect() as conn:
-        for service in ("registry", "booking", "notifications"):
+        for service in ("registry", "booking", "notifications", "gateway"):
             name = f"jastar_it_{service}_{uuid.uuid4().hex[:8]}"
             conn.execute(text(f'CREATE DATABASE "{name}"'))
             databases[service] = name
@@ -106,7 +107,8 @@ def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                    AMQP_URI=f"pyamqp://{amqp.netloc}/{vhost}",
                    PYTHONWARNINGS="ignore::DeprecationWarning",
-                   OUTBOX_POLL_SECONDS="0.5")
+                   OUTBOX_POLL_SECONDS="0.5", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
+                   RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000")
         for service, name in databases.items():
             env[f"{service.upper()}_DATABASE_URL"] = pg_admin.url.set(database=name).render_as_string(
                 hide_password=False)

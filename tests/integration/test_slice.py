@@ -57,7 +57,7 @@ def test_ready_names_a_stopped_service(system):
         assert response.status_code == 503
         assert response.headers["Retry-After"]
         assert response.json()["services"]["notifications"].startswith("down")
-        assert "notifications" in response.json()["title"]
+        assert "notifications" in response.json()["detail"]
     finally:
         system.start("notifications")
         system.wait_ready()

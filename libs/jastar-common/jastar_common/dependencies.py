@@ -123,3 +123,8 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def database_of(container):
+    """The container's Database dependency (for extensions that need its engine)."""
+    return next((d for d in container.dependencies if isinstance(d, Database)), None)

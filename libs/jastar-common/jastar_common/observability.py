@@ -48,16 +48,12 @@ OUTBOX = _OutboxCollector()
 REGISTRY.register(OUTBOX)
 
 
-def _database_of(container):
-    from .dependencies import Database
-    return next((d for d in container.dependencies if isinstance(d, Database)), None)
-
-
 class HealthServer(SharedExtension):
     def setup(self):
         self.port = setting("METRICS_PORT", 0, int)
         self.service = self.container.service_name
-        database = _database_of(self.container)
+        from .dependencies import database_of  # dependencies imports much; keep it lazy
+        database = database_of(self.container)
         self.engine = database.engine if database else None
         if self.engine is not None:
             OUTBOX.engines[self.service] = self.engine

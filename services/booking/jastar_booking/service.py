@@ -119,6 +119,11 @@ class BookingService:
             bookings.check_in(self.db.unit_of_work(), self.caller, booking_id, policy(), now()))
 
     @api
+    def mark_no_show(self, booking_id):
+        return schemas.BookingSchema().dump(
+            bookings.mark_no_show(self.db.unit_of_work(), self.caller, booking_id, now()))
+
+    @api
     def approve_booking(self, booking_id):
         return schemas.BookingSchema().dump(
             bookings.decide(self.db.unit_of_work(), self.caller, booking_id, True, None, now()))

@@ -233,6 +233,20 @@ def check_in(uow, caller, booking_id, policy, now):
         return booking
 
 
+def mark_no_show(uow, caller, booking_id, now):
+    """Staff mark a member as not come (the sweeper does it after the grace)."""
+    with uow:
+        booking = _visible(uow, caller, booking_id)
+        access.check_staff(caller, booking.centre_id)
+        if booking.state != "confirmed":
+            raise Conflict(f"a {booking.state} booking cannot be a no-show", state=booking.state)
+        if now < booking.starts_at:
+            raise RuleBroken("it has not started yet", rule="not_started")
+        _move(uow, booking, "no_show", now, by="staff")
+        uow.commit()
+        return booking
+
+
 def decide(uow, caller, booking_id, approve, reason, now):
     """Staff approve or reject a pending booking (spaces that need approval)."""
     with uow:

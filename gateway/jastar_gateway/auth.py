@@ -1,0 +1,93 @@
+"""Who is calling the gateway: a member or staff JWT (Authorization: Bearer),
+an integrator's API key or the bootstrap admin key (X-Api-Key), or nobody.
+
+JWTs: HS256 only (fixed here, never taken from the token), and exp, iat, sub
+and aud are required. Anything presented that does not verify is a 401:
+a broken credential is never treated as no credential."""
+import hmac
+import logging
+from datetime import datetime, timedelta, timezone
+
+import jwt
+
+from jastar_common.caller import Caller
+from jastar_common.config import setting
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "HS256"
+AUDIENCE = "jastar-hub"
+ISSUER = "jastar-gateway"
+DEV_SECRET = "dev-only-jwt-secret-never-use-in-production"
+ANONYMOUS = Caller("anonymous")
+
+
+class Unauthenticated(Exception):
+    """A credential was presented and did not verify (401)."""
+
+
+class Forbidden(Exception):
+    """The caller is known but may not use this route (403)."""
+
+
+def jwt_secret():
+    secret = setting("JWT_SECRET")
+    if secret:
+        return secret
+    if setting("JASTAR_ENV", "development") == "production":
+        raise RuntimeError("JWT_SECRET is not set")
+    return DEV_SECRET
+
+
+def issue_token(subject, role, centre_ids=(), ttl=None):
+    now = datetime.now(timezone.utc)
+    ttl = ttl or timedelta(seconds=setting("JWT_TTL_SECONDS", 3600, int))
+    claims = {"sub": subject, "role": role, "aud": AUDIENCE, "iss": ISSUER, "iat": now, "exp": now + ttl}
+    if centre_ids:
+        claims["centre_ids"] = list(centre_ids)
+    return jwt.encode(claims, jwt_secret(), algorithm=ALGORITHM), int(ttl.total_seconds())
+
+
+def caller_from_token(token):
+    try:
+        claims = jwt.decode(token, jwt_secret(), algorithms=[ALGORITHM], audience=AUDIENCE,
+                            issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud"]})
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated(f"invalid token: {exc.__class__.__name__}") from None
+    role = claims.get("role")
+    if role not in ("member", "staff", "admin"):
+        raise Unauthenticated("invalid token: unknown role")
+    return Caller(role, claims["sub"], tuple(claims.get("centre_ids") or ()))
+
+
+def caller_from_api_key(key, check_integrator_key):
+    admin_key = setting("ADMIN_API_KEY")
+    if admin_key and hmac.compare_digest(key.encode(), admin_key.encode()):
+        return Caller("admin", "bootstrap-admin")
+    record = check_integrator_key(key)
+    if record is None:
+        raise Unauthenticated("invalid API key")
+    return Caller("integrator", record["id"])
+
+
+def identify(headers, check_integrator_key):
+    """The Caller for a request's headers (ANONYMOUS when it presents nothing)."""
+    authorization = headers.get("Authorization", "")
+    api_key = headers.get("X-Api-Key", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("use Authorization: Bearer <token>")
+        return caller_from_token(token.strip())
+    if api_key:
+        return caller_from_api_key(api_key, check_integrator_key)
+    return ANONYMOUS
+
+
+def require(caller, roles):
+    """roles: who may call; 'anonymous' in it makes the route public."""
+    if "anonymous" in roles or caller.kind in roles:
+        return
+    if caller.kind == "anonymous":
+        raise Unauthenticated("sign in first")
+    raise Forbidden(f"{caller.kind} may not use this")

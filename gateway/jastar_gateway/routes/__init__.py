@@ -1,0 +1,26 @@
+"""The gateway's routes, one mixin per audience; service.py puts them together."""
+import eventlet
+
+from jastar_common.caller import CALLER_KEY, SYSTEM
+from jastar_common.config import setting
+
+from ..problems import ServiceUnavailable
+
+
+class Calls:
+    def call(self, service, method, *args, timeout=None, as_system=False, **kwargs):
+        """One RPC, as the request's caller, with a deadline: a service that is
+        down or slow becomes a 503. `as_system` is for the gateway's own
+        look-ups (is this phone registered?), never for the client's wishes."""
+        timeout = timeout or setting("RPC_TIMEOUT_SECONDS", 10, float)
+        context = self.rpc.context_data  # the worker's: every RPC carries it as headers
+        saved = context.get(CALLER_KEY)
+        if as_system:
+            context[CALLER_KEY] = SYSTEM.to_context()
+        try:
+            with eventlet.Timeout(timeout):
+                return getattr(self.rpc[service], method)(*args, **kwargs)
+        except eventlet.Timeout:
+            raise ServiceUnavailable(service, f"no answer within {timeout:g}s") from None
+        finally:
+            context[CALLER_KEY] = saved

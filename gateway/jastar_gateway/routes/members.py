@@ -1,0 +1,162 @@
+"""Signing in with a one-time code, and what members do for themselves."""
+import logging
+from datetime import timedelta
+
+from jastar_common.caller import Caller
+from jastar_common.config import setting
+from jastar_common.errors import InvalidInput, NotFound
+from jastar_common.phones import InvalidField, normalise_phone
+
+from .. import accounts, auth, schemas
+from ..http import route
+
+log = logging.getLogger(__name__)
+MEMBER = ("member",)
+BOOKERS = ("member", "staff", "admin")
+
+
+def _phone(raw):
+    try:
+        return normalise_phone(raw)
+    except InvalidField as err:
+        raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
+
+
+class MemberRoutes:
+    @route("POST", "/v1/auth/otp", "Send a one-time sign-in code by SMS", "auth",
+           body=schemas.OtpRequest, status=202,
+           response="{sent, expires_in}; the same answer whether or not the phone is known")
+    def send_code(self, request):
+        body = request.jastar_body
+        phone = _phone(body["phone"])
+        ttl = timedelta(seconds=setting("LOGIN_CODE_TTL_SECONDS", 300, int))
+        answer = {"sent": True, "expires_in": int(ttl.total_seconds())}
+        subject = self._subject(phone, body["role"])
+        if subject is None:
+            return answer  # say nothing about who is registered
+        code = accounts.new_login_code(self.db.unit_of_work(), phone, auth.jwt_secret(), ttl,
+                                       setting("LOGIN_CODES_PER_HOUR", 5, int))
+        if code is None:
+            return answer
+        self.call("notifications", "send_login_code", phone, code, subject.get("language", "ru"),
+                  as_system=True)
+        if setting("LOGIN_CODE_ECHO", "false") == "true" and setting("JASTAR_ENV", "development") != "production":
+            answer["code"] = code  # development and tests only: there is no SMS provider
+        return answer
+
+    def _subject(self, phone, role):
+        if role == "staff":
+            return accounts.staff_by_phone(self.db.unit_of_work(), phone)
+        try:
+            return self.call("registry", "find_member", {"phone": phone}, as_system=True)
+        except NotFound:
+            return None
+
+    @route("POST", "/v1/auth/token", "Exchange the code for an access token (JWT)", "auth",
+           body=schemas.TokenRequest, response=schemas.Token)
+    def token(self, request):
+        body = request.jastar_body
+        phone = _phone(body["phone"])
+        subject = self._subject(phone, body["role"])
+        if subject is None or not accounts.use_login_code(self.db.unit_of_work(), phone, body["code"],
+                                                          auth.jwt_secret()):
+            raise auth.Unauthenticated("wrong or expired code")
+        if body["role"] == "staff":
+            token, ttl = auth.issue_token(subject["id"], subject["role"], subject["centre_ids"])
+        else:
+            token, ttl = auth.issue_token(subject["id"], "member")
+        return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+
+    @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",
+           "members", roles=("anonymous", "staff", "admin"), body=schemas.Registration,
+           response=schemas.Member, status=201)
+    def register(self, request):
+        return self.call("registry", "register_member", request.jastar_body)
+
+    @route("GET", "/v1/me", "My profile", "members", roles=MEMBER, response=schemas.Member)
+    def me(self, request):
+        return self.call("registry", "get_member", self._me(request))
+
+    @route("PATCH", "/v1/me", "Change my profile", "members", roles=MEMBER, body=schemas.MemberChanges,
+           response=schemas.Member)
+    def update_me(self, request):
+        return self.call("registry", "update_member", self._me(request), request.jastar_body)
+
+    @route("DELETE", "/v1/me", "Erase my personal data (bookings stay, anonymised)", "members",
+           roles=MEMBER, status=204)
+    def erase_me(self, request):
+        self.call("registry", "erase_member", self._me(request))
+        return None
+
+    @route("GET", "/v1/me/bookings", "My bookings and waitlist places", "members", roles=MEMBER,
+           query=schemas.Page, response="{items: [Booking], waitlist: [entry]}")
+    def my_bookings(self, request):
+        return self.call("booking", "member_bookings", self._me(request), request.jastar_query)
+
+    @route("GET", "/v1/me/notifications", "Messages sent to me", "members", roles=MEMBER,
+           query=schemas.Page, response="{items, limit, offset}")
+    def my_notifications(self, request):
+        return self.call("notifications", "list_messages", self._me(request), request.jastar_query)
+
+    @route("GET", "/v1/me/notification-preferences", "My channels", "members", roles=MEMBER,
+           response="{member_id, channels, telegram_chat_id, default}")
+    def my_preferences(self, request):
+        return self.call("notifications", "get_preferences", self._me(request))
+
+    @route("PUT", "/v1/me/notification-preferences", "Choose my channels (opt out of the others)",
+           "members", roles=MEMBER, body=schemas.Preferences,
+           response="{member_id, channels, telegram_chat_id, default}")
+    def set_my_preferences(self, request):
+        return self.call("notifications", "set_preferences", self._me(request), request.jastar_body)
+
+    @staticmethod
+    def _me(request):
+        return request.environ["jastar.caller"].id
+
+    # bookings: members for themselves, staff for members at their centres
+
+    @route("POST", "/v1/bookings", "Book a consultation, space hours or a seat", "booking",
+           roles=BOOKERS, body=schemas.NewBooking, status=201,
+           headers={"Idempotency-Key": "repeat a request safely: the first result comes back"},
+           response="{booking: Booking} (201) or {waitlist: entry} (202) when the seats are gone")
+    def create_booking(self, request):
+        body = dict(request.jastar_body)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None:
+            if not 1 <= len(key) <= 100:
+                raise InvalidInput("bad Idempotency-Key", fields={"Idempotency-Key": ["1 to 100 characters"]})
+            body["idempotency_key"] = key
+        result = self.call("booking", "create_booking", _jsonable(body))
+        return (201 if "booking" in result else 202), result
+
+    @route("GET", "/v1/bookings/<string:booking_id>", "A booking", "booking", roles=BOOKERS,
+           response=schemas.Booking)
+    def get_booking(self, request, booking_id):
+        return self.call("booking", "get_booking", booking_id)
+
+    @route("POST", "/v1/bookings/<string:booking_id>/cancel", "Cancel a booking", "booking",
+           roles=BOOKERS, body=schemas.Cancellation, response=schemas.Booking)
+    def cancel_booking(self, request, booking_id):
+        return self.call("booking", "cancel_booking", booking_id, request.jastar_body.get("reason"))
+
+    @route("POST", "/v1/bookings/<string:booking_id>/reschedule", "Move a booking to a new time",
+           "booking", roles=BOOKERS, body=schemas.Reschedule, response=schemas.Booking)
+    def reschedule_booking(self, request, booking_id):
+        return self.call("booking", "reschedule_booking", booking_id, _jsonable(request.jastar_body))
+
+    @route("POST", "/v1/waitlist/<string:entry_id>/accept", "Take the seat offered to me", "booking",
+           roles=BOOKERS, response=schemas.Booking)
+    def accept_offer(self, request, entry_id):
+        return self.call("booking", "accept_offer", entry_id)
+
+    @route("POST", "/v1/waitlist/<string:entry_id>/decline", "Decline an offer, or leave the waitlist",
+           "booking", roles=BOOKERS, response="the waitlist entry")
+    def decline_offer(self, request, entry_id):
+        return self.call("booking", "decline_offer", entry_id)
+
+
+def _jsonable(body):
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in body.items()}
+
+
+__all__ = ["MemberRoutes", "Caller"]

@@ -1,0 +1,83 @@
+"""What anyone may read: the network, its centres and what they offer."""
+from datetime import datetime, timedelta
+
+from jastar_common.calendar import ALMATY
+from jastar_common.errors import InvalidInput
+
+from .. import schemas
+from ..http import route
+
+PAGE = "A page: {items, total, limit, offset}"
+
+
+class PublicRoutes:
+    @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
+           "catalogue", query=schemas.DistrictQuery, response=PAGE)
+    def list_districts(self, request):
+        return self.call("registry", "list", "district", request.jastar_query)
+
+    @route("GET", "/v1/centers", "Youth resource centres (open and planned)", "catalogue",
+           query=schemas.CentreQuery, response=PAGE)
+    def list_centres(self, request):
+        return self.call("registry", "list", "centre", request.jastar_query)
+
+    @route("GET", "/v1/centers/<string:centre_id>", "A centre with its spaces, services and partners",
+           "catalogue", response="The centre, with spaces, services and partners")
+    def get_centre(self, request, centre_id):
+        centre = self.call("registry", "get", "centre", centre_id)
+        wide = {"centre_id": centre_id, "limit": 200}
+        spaces = self.call("registry", "list", "space", wide)["items"]
+        services = self.call("registry", "list", "service", wide)["items"]
+        partner_ids = sorted({s["partner_id"] for s in services if s.get("partner_id")})
+        partners = [self.call("registry", "get", "partner", p) for p in partner_ids]
+        return {**centre, "spaces": spaces, "services": services, "partners": partners}
+
+    @route("GET", "/v1/services", "What members book: consultations by topic", "catalogue",
+           query=schemas.ServiceQuery, response=PAGE)
+    def list_services(self, request):
+        return self.call("registry", "list", "service", request.jastar_query)
+
+    @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
+           query=schemas.ProgrammeQuery, response=PAGE)
+    def list_programmes(self, request):
+        return self.call("registry", "list", "programme", request.jastar_query)
+
+    @route("GET", "/v1/programmes/<string:programme_id>", "A programme with its sessions and seats left",
+           "catalogue", response="The programme, its sessions, and seats left per session")
+    def get_programme(self, request, programme_id):
+        programme = self.call("registry", "get", "programme", programme_id)
+        sessions = self.call("registry", "list", "session", {"programme_id": programme_id, "limit": 200})
+        seats = self.call("booking", "availability", {"kind": "programme", "programme_id": programme_id})
+        left = {row["resource_id"]: row for row in seats["items"]}
+        for session in sessions["items"]:
+            row = left.get(session["id"]) or left.get(programme_id) or {}
+            session["seats_left"], session["waiting"] = row.get("seats_left"), row.get("waiting")
+        return {**programme, "sessions": sessions["items"]}
+
+    @route("GET", "/v1/availability", "Free consultation slots, free space hours, or seats left",
+           "booking", query=schemas.AvailabilityQuery,
+           response="{items: [{starts_at, ends_at, centre_id, specialist_id, space_id, free}]}")
+    def availability(self, request):
+        query = request.jastar_query
+        given = [k for k in ("service_id", "specialist_id", "space_id", "programme_id") if k in query]
+        if len(given) != 1 and given != ["service_id", "specialist_id"]:
+            raise InvalidInput("say what to look at", fields={
+                "service_id": ["give one of service_id (optionally with specialist_id), space_id, "
+                               "programme_id"]})
+        if "programme_id" in query:
+            return self.call("booking", "availability", {"kind": "programme",
+                                                         "programme_id": query["programme_id"]})
+        today = datetime.now(ALMATY).date()
+        date_from = query.get("date_from") or today
+        date_to = query.get("date_to") or date_from + timedelta(days=13)
+        ask = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+        if "space_id" in query:
+            return self.call("booking", "availability", {"kind": "space", "space_id": query["space_id"],
+                                                         **ask})
+        if "service_id" not in query:
+            raise InvalidInput("a specialist's slots are per service",
+                               fields={"service_id": ["required with specialist_id"]})
+        ask.update(kind="consultation", service_id=query["service_id"])
+        if "specialist_id" in query:
+            ask["specialist_id"] = query["specialist_id"]
+        return self.call("booking", "availability", ask)

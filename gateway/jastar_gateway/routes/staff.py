@@ -1,0 +1,124 @@
+"""The centre desk (staff, per centre) and administration (admins)."""
+from jastar_common.errors import InvalidInput
+from jastar_common.phones import InvalidField, normalise_phone
+
+from .. import accounts, auth, schemas
+from ..http import route
+
+DESK = ("staff", "admin")
+ADMIN = ("admin",)
+KINDS = ("region", "district", "centre", "space", "partner", "service", "specialist", "schedule",
+         "programme", "session")
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise InvalidInput("unknown kind", fields={"kind": [f"one of {', '.join(KINDS)}"]})
+    return kind
+
+
+class StaffRoutes:
+    @route("GET", "/v1/members", "Find a member by phone or IIN (the desk)", "desk", roles=DESK,
+           query=schemas.MemberLookup, response=schemas.Member)
+    def find_member(self, request):
+        query = request.jastar_query
+        if len(query) != 1:
+            raise InvalidInput("give phone or iin", fields={"phone": ["give exactly one of phone, iin"]})
+        return self.call("registry", "find_member", query)
+
+    @route("GET", "/v1/members/<string:member_id>", "A member's profile (the desk)", "desk", roles=DESK,
+           response=schemas.Member)
+    def get_member(self, request, member_id):
+        return self.call("registry", "get_member", member_id)
+
+    @route("GET", "/v1/members/<string:member_id>/bookings", "A member's bookings at my centres", "desk",
+           roles=DESK, query=schemas.Page, response="{items, waitlist}")
+    def member_bookings(self, request, member_id):
+        return self.call("booking", "member_bookings", member_id, request.jastar_query)
+
+    @route("GET", "/v1/centers/<string:centre_id>/day", "The day list of a centre", "desk", roles=DESK,
+           query=schemas.DayQuery, response="{items: [Booking]}")
+    def centre_day(self, request, centre_id):
+        return self.call("booking", "centre_day", centre_id, request.jastar_query["date"].isoformat())
+
+    @route("POST", "/v1/bookings/<string:booking_id>/check-in", "Check a member in", "desk", roles=DESK,
+           response=schemas.Booking)
+    def check_in(self, request, booking_id):
+        return self.call("booking", "check_in", booking_id)
+
+    @route("POST", "/v1/bookings/<string:booking_id>/approve", "Approve a pending booking", "desk",
+           roles=DESK, response=schemas.Booking)
+    def approve(self, request, booking_id):
+        return self.call("booking", "approve_booking", booking_id)
+
+    @route("POST", "/v1/bookings/<string:booking_id>/reject", "Reject a pending booking", "desk",
+           roles=DESK, body=schemas.Cancellation, response=schemas.Booking)
+    def reject(self, request, booking_id):
+        return self.call("booking", "reject_booking", booking_id, request.jastar_body.get("reason"))
+
+    @route("POST", "/v1/bookings/<string:booking_id>/no-show", "Mark a member as not come", "desk",
+           roles=DESK, response=schemas.Booking)
+    def no_show(self, request, booking_id):
+        return self.call("booking", "mark_no_show", booking_id)
+
+    @route("GET", "/v1/notifications/dead", "Messages that could not be delivered", "desk", roles=DESK,
+           query=schemas.Page, response="{items, limit, offset}")
+    def dead_messages(self, request):
+        return self.call("notifications", "list_dead_messages", request.jastar_query)
+
+    # reference data: staff for their centres' spaces, programmes, sessions and
+    # specialists; admins for everything (the registry decides)
+
+    @route("POST", "/v1/admin/<string:kind>", "Create reference data of a kind", "admin", roles=DESK,
+           body=schemas.CatalogueObject, status=201, response="the object")
+    def create_object(self, request, kind):
+        return self.call("registry", "create", _kind(kind), request.jastar_body)
+
+    @route("PATCH", "/v1/admin/<string:kind>/<string:obj_id>", "Change reference data", "admin",
+           roles=DESK, body=schemas.CatalogueObject, response="the object")
+    def update_object(self, request, kind, obj_id):
+        return self.call("registry", "update", _kind(kind), obj_id, request.jastar_body)
+
+    @route("POST", "/v1/admin/<string:kind>/<string:obj_id>/close", "Close reference data", "admin",
+           roles=DESK, response="the object")
+    def close_object(self, request, kind, obj_id):
+        return self.call("registry", "close", _kind(kind), obj_id)
+
+    # staff accounts and integrators' keys: admins only
+
+    @route("POST", "/v1/staff", "Add a staff account (signs in by phone)", "admin", roles=ADMIN,
+           body=schemas.NewStaff, status=201, response="the account")
+    def add_staff(self, request):
+        body = request.jastar_body
+        try:
+            phone = normalise_phone(body["phone"])
+        except InvalidField as err:
+            raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
+        return accounts.add_staff(self.db.unit_of_work(), phone, body["full_name"], body["role"],
+                                  body["centre_ids"])
+
+    @route("GET", "/v1/staff", "Staff accounts", "admin", roles=ADMIN, response="{items}")
+    def list_staff(self, request):
+        return {"items": accounts.list_staff(self.db.unit_of_work())}
+
+    @route("DELETE", "/v1/staff/<string:account_id>", "Deactivate a staff account", "admin", roles=ADMIN,
+           status=204)
+    def remove_staff(self, request, account_id):
+        accounts.deactivate_staff(self.db.unit_of_work(), account_id)
+        return None
+
+    @route("POST", "/v1/api-keys", "Create an integrator's API key (shown once)", "admin", roles=ADMIN,
+           body=schemas.NewApiKey, status=201, response="{id, name, key}")
+    def create_api_key(self, request):
+        return accounts.create_api_key(self.db.unit_of_work(), request.jastar_body["name"],
+                                       auth.jwt_secret())
+
+    @route("GET", "/v1/api-keys", "Integrators' API keys (never the keys themselves)", "admin",
+           roles=ADMIN, response="{items}")
+    def list_api_keys(self, request):
+        return {"items": accounts.list_api_keys(self.db.unit_of_work())}
+
+    @route("DELETE", "/v1/api-keys/<string:key_id>", "Revoke an API key", "admin", roles=ADMIN, status=204)
+    def revoke_api_key(self, request, key_id):
+        accounts.revoke_api_key(self.db.unit_of_work(), key_id)
+        return None

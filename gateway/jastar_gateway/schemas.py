@@ -1,0 +1,186 @@
+"""The public HTTP contract's bodies and queries (OpenAPI is built from
+these). They check shape: unknown fields are refused, read-only ones cannot
+be written. The owning service checks meaning (a phone's format, a slot's
+freedom) and its errors come back naming the field too."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from jastar_common.validation import UtcDateTime
+
+ID = validate.Length(1, 40)
+MAX_PAGE = 100
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class Page(Strict):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 100_000))
+
+
+class DistrictQuery(Page):
+    kind = fields.String(validate=validate.OneOf(("district", "city")))
+
+
+class CentreQuery(Page):
+    district_id = fields.String(validate=ID)
+    status = fields.String(validate=validate.OneOf(("planned", "open", "closed")))
+    q = fields.String(validate=validate.Length(1, 100))
+
+
+class ServiceQuery(Page):
+    topic = fields.String(validate=validate.OneOf(("jobs", "housing", "own_business", "health",
+                                                   "psychologist", "lawyer", "state_programmes")))
+    centre_id = fields.String(validate=ID)
+    partner_id = fields.String(validate=ID)
+    q = fields.String(validate=validate.Length(1, 100))
+
+
+class ProgrammeQuery(Page):
+    centre_id = fields.String(validate=ID)
+    kind = fields.String(validate=validate.OneOf(("course", "event", "training")))
+    target_group = fields.String(validate=validate.Length(1, 40))
+
+
+class AvailabilityQuery(Strict):
+    service_id = fields.String(validate=ID)
+    specialist_id = fields.String(validate=ID)
+    space_id = fields.String(validate=ID)
+    programme_id = fields.String(validate=ID)
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+
+class OtpRequest(Strict):
+    phone = fields.String(required=True, validate=validate.Length(5, 40))
+    role = fields.String(load_default="member", validate=validate.OneOf(("member", "staff")))
+
+
+class TokenRequest(OtpRequest):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+
+
+class Token(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class Registration(Strict):
+    full_name = fields.String(required=True, validate=validate.Length(2, 200))
+    birth_date = fields.Date(required=True)
+    phone = fields.String(required=True, validate=validate.Length(5, 40))
+    email = fields.String(allow_none=True, validate=validate.Length(max=254))
+    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    district_id = fields.String(allow_none=True, validate=ID)
+    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
+    language = fields.String(required=True, validate=validate.OneOf(("kk", "ru")))
+    categories = fields.List(fields.String(validate=validate.Length(1, 40)))
+    consent = fields.Boolean(required=True)
+
+
+class MemberChanges(Strict):
+    full_name = fields.String(validate=validate.Length(2, 200))
+    birth_date = fields.Date()
+    phone = fields.String(validate=validate.Length(5, 40))
+    email = fields.String(allow_none=True, validate=validate.Length(max=254))
+    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    district_id = fields.String(allow_none=True, validate=ID)
+    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
+    language = fields.String(validate=validate.OneOf(("kk", "ru")))
+    categories = fields.List(fields.String(validate=validate.Length(1, 40)))
+
+
+class Member(Schema):
+    id = fields.String()
+    full_name = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    telegram = fields.String(allow_none=True)
+    district_id = fields.String(allow_none=True)
+    language = fields.String()
+    categories = fields.List(fields.String())
+    iin = fields.String(allow_none=True, metadata={"description": "masked: ********1234"})
+    status = fields.String()
+
+
+class MemberLookup(Strict):
+    phone = fields.String(validate=validate.Length(5, 40))
+    iin = fields.String(validate=validate.Length(12, 12))
+
+
+class NewBooking(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(("consultation", "space", "seat")))
+    member_id = fields.String(validate=validate.Length(1, 36),
+                              metadata={"description": "staff booking for a member; members omit it"})
+    service_id = fields.String(validate=ID)
+    specialist_id = fields.String(validate=ID)
+    space_id = fields.String(validate=ID)
+    session_id = fields.String(validate=ID)
+    programme_id = fields.String(validate=ID)
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
+
+
+class Booking(Schema):
+    id = fields.String()
+    kind = fields.String()
+    state = fields.String()
+    member_id = fields.String()
+    centre_id = fields.String()
+    resource_id = fields.String()
+    service_id = fields.String(allow_none=True)
+    specialist_id = fields.String(allow_none=True)
+    space_id = fields.String(allow_none=True)
+    session_id = fields.String(allow_none=True)
+    programme_id = fields.String(allow_none=True)
+    starts_at = fields.String()
+    ends_at = fields.String()
+    reason = fields.String(allow_none=True)
+
+
+class Cancellation(Strict):
+    reason = fields.String(validate=validate.Length(1, 500))
+
+
+class Reschedule(Strict):
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime()
+
+
+class DayQuery(Strict):
+    date = fields.Date(required=True)
+
+
+class NewStaff(Strict):
+    phone = fields.String(required=True, validate=validate.Length(5, 40))
+    full_name = fields.String(required=True, validate=validate.Length(2, 200))
+    role = fields.String(load_default="staff", validate=validate.OneOf(("staff", "admin")))
+    centre_ids = fields.List(fields.String(validate=ID), load_default=list)
+
+
+class NewApiKey(Strict):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class NewWebhook(Strict):
+    url = fields.String(required=True, validate=validate.Length(1, 2000))
+    event_types = fields.List(fields.String(validate=validate.Length(1, 100)), required=True,
+                              validate=validate.Length(min=1))
+    description = fields.String(validate=validate.Length(max=500))
+
+
+class Preferences(Strict):
+    channels = fields.List(fields.String(validate=validate.OneOf(("sms", "email", "telegram", "log"))),
+                           required=True)
+    telegram_chat_id = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class CatalogueObject(Schema):
+    """The fields of a registry kind (see GET on the same kind); checked by the registry."""
+
+    class Meta:
+        unknown = "include"

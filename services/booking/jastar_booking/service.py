@@ -154,7 +154,9 @@ class BookingService:
         member = None
         if envelope.type in ("member.registered", "member.updated"):
             member = self._eligibility(envelope.data["member_id"])  # RPC outside the transaction
-        copies.apply_registry_event(self.db.unit_of_work(), envelope, member)
+        copies.apply_registry_event(
+            self.db.unit_of_work(), envelope, member,
+            on_erased=lambda uow, member_id: bookings.release_member(uow, member_id, policy(), now()))
 
     def _eligibility(self, member_id):
         # a registry that is down fails this try; the subscriber retries later

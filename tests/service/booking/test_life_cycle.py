@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from jastar_booking.domain.model import now as utcnow
 from jastar_booking.domain.policies import Policy
+from jastar_booking.domain import bookings as use_cases
 from jastar_booking.domain.sweeper import sweep
 from jastar_booking.repository import BookingUnitOfWork
 from jastar_common.database import make_engine, make_session_factory
@@ -82,7 +84,6 @@ def test_unattended_bookings_become_no_shows_and_attended_ones_complete(booking)
     start = world.local(day, 10)
     engine = make_engine(booking.url)
     factory = make_session_factory(engine)
-    from jastar_booking.domain import bookings as use_cases
     from jastar_common.caller import Caller
     use_cases.check_in(BookingUnitOfWork(factory, "booking"), Caller("staff", "d", ("c1",)),
                        attended["id"], Policy(), start + timedelta(minutes=5))
@@ -94,3 +95,19 @@ def test_unattended_bookings_become_no_shows_and_attended_ones_complete(booking)
               if t in ("booking.no_show", "booking.completed")}
     assert states == {missed["id"]: "booking.no_show", attended["id"]: "booking.completed"}
     assert run_sweep(booking.url, start + timedelta(hours=2)) == dict.fromkeys(done, 0)
+
+
+def test_an_erased_member_keeps_no_place_ahead_and_the_seat_passes_on(full_course):
+    from jastar_booking.domain import copies
+    from jastar_common.envelope import Envelope
+    container, seat, second, _ = full_course
+    engine = make_engine(container.url)
+    factory = make_session_factory(engine)
+    erased = Envelope(type="member.erased", source="registry", data={"member_id": "m-000"})
+    copies.apply_registry_event(
+        BookingUnitOfWork(factory, "booking"), erased,
+        on_erased=lambda uow, member_id: use_cases.release_member(uow, member_id, Policy(), utcnow()))
+    engine.dispose()
+    cancelled = [d for t, d in events(container.url, "booking.cancelled")]
+    assert [(d["booking_id"], d["reason"]) for d in cancelled] == [(seat["id"], "member erased")]
+    assert [d["entry_id"] for _, d in events(container.url, "waitlist.offered")] == [second["id"]]

@@ -233,6 +233,21 @@ def check_in(uow, caller, booking_id, policy, now):
         return booking
 
 
+def release_member(uow, member_id, policy, now):
+    """An erased member keeps no place ahead: bookings not yet started are
+    cancelled and waitlist places left, freed seats going to the next in line.
+    Past bookings stay, carrying only the member's id (anonymised)."""
+    for booking in uow.bookings.for_member(member_id, limit=10_000):
+        if booking.state in ("pending", "confirmed") and booking.starts_at > now:
+            uow.lock(lock_key(booking.kind, booking.resource_id))
+            _move(uow, booking, "cancelled", now, reason="member erased", by="system")
+            if booking.kind == "seat":
+                waitlist.offer_next(uow, booking.resource_id, booking.centre_id, policy, now)
+    for entry in uow.waitlist.for_member(member_id):
+        if entry.state in ("waiting", "offered"):
+            waitlist.leave(uow, entry, policy, now)
+
+
 def mark_no_show(uow, caller, booking_id, now):
     """Staff mark a member as not come (the sweeper does it after the grace)."""
     with uow:

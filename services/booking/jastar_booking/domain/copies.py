@@ -21,10 +21,11 @@ def snapshot_from_event(kind, data):
     return {key: value for key, value in data.items() if key not in (f"{kind}_id", "changed")}
 
 
-def apply_registry_event(uow, envelope, member=None):
+def apply_registry_event(uow, envelope, member=None, on_erased=None):
     """Apply one registry event once; `member` is the member's eligibility the
-    adapter fetched for member.* events (events carry no personal data).
-    Returns False for a duplicate delivery."""
+    adapter fetched for member.* events (events carry no personal data);
+    `on_erased(uow, member_id)` runs in the same transaction when a member is
+    erased. Returns False for a duplicate delivery."""
     kind = envelope.type.split(".")[0]
     with uow:
         if not uow.first_delivery(CONSUMER, envelope):
@@ -35,6 +36,8 @@ def apply_registry_event(uow, envelope, member=None):
         elif kind == "member":
             _store(uow, "member", envelope.data["member_id"], member_snapshot(member, envelope),
                    envelope.time)
+            if envelope.type == "member.erased" and on_erased is not None:
+                on_erased(uow, envelope.data["member_id"])
         uow.commit()
         return True
 

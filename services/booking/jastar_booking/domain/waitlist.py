@@ -145,17 +145,22 @@ def decline(uow, caller, entry_id, policy, now):
     """Decline an offer, or leave the line while waiting."""
     with uow:
         entry = _own_entry(uow, caller, entry_id)
-        uow.lock(_lock_key(entry.resource_id))
         if entry.state not in ("waiting", "offered"):
             raise Conflict(f"nothing to decline ({entry.state})", state=entry.state)
-        was_offered = entry.state == "offered"
-        entry.state, entry.updated_at = ("declined" if was_offered else "left"), now
-        uow.touch()
-        uow.emit("waitlist.declined" if was_offered else "waitlist.left", waitlist_data(entry))
-        if was_offered:
-            offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
+        leave(uow, entry, policy, now)
         uow.commit()
         return entry
+
+
+def leave(uow, entry, policy, now):
+    """Inside a unit of work: the entry leaves the line; a held offer passes on."""
+    uow.lock(_lock_key(entry.resource_id))
+    was_offered = entry.state == "offered"
+    entry.state, entry.updated_at = ("declined" if was_offered else "left"), now
+    uow.touch()
+    uow.emit("waitlist.declined" if was_offered else "waitlist.left", waitlist_data(entry))
+    if was_offered:
+        offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
 
 
 def expire_offer(uow, entry, policy, now):

@@ -1,0 +1,213 @@
+"""The gateway's credentials, without services: JWTs it issues verify and
+round-trip; every way of tampering with one is a 401 (Unauthenticated),
+never a silent anonymous; route roles are enforced by auth.require."""
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import pytest
+
+from jastar_common.caller import Caller
+from jastar_gateway import auth
+
+SECRET = "unit-test-secret-of-a-decent-length-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch):
+    monkeypatch.setenv("JWT_SECRET", SECRET)
+    monkeypatch.delenv("JASTAR_ENV", raising=False)
+
+
+def claims(**changes):
+    now = datetime.now(timezone.utc)
+    base = {"sub": "member-1", "role": "member", "aud": auth.AUDIENCE, "iss": auth.ISSUER,
+            "iat": now, "exp": now + timedelta(minutes=5)}
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def signed(payload, key=SECRET, algorithm="HS256"):
+    return jwt.encode(payload, key, algorithm=algorithm)
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(json.dumps(data, default=int).encode()).rstrip(b"=").decode()
+
+
+def unsigned(payload):
+    """alg "none": a header and payload, no signature."""
+    payload = {k: int(v.timestamp()) if isinstance(v, datetime) else v for k, v in payload.items()}
+    return f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(payload)}."
+
+
+# --- round trips --------------------------------------------------------------
+
+def test_a_member_token_round_trips():
+    token, ttl = auth.issue_token("member-1", "member")
+    assert ttl == 3600
+    assert auth.caller_from_token(token) == Caller("member", "member-1", ())
+
+
+def test_a_staff_token_carries_its_centres():
+    token, _ = auth.issue_token("staff-1", "staff", ["karasai-yrc"], ttl=timedelta(minutes=2))
+    assert auth.caller_from_token(token) == Caller("staff", "staff-1", ("karasai-yrc",))
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "HS256"
+    body = jwt.decode(token, options={"verify_signature": False})
+    assert body["aud"] == "jastar-hub" and body["iss"] == "jastar-gateway"
+    assert body["exp"] - body["iat"] == 120
+
+
+def test_an_admin_token_round_trips():
+    token, _ = auth.issue_token("admin-1", "admin")
+    assert auth.caller_from_token(token) == Caller("admin", "admin-1", ())
+
+
+def test_the_ttl_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("JWT_TTL_SECONDS", "90")
+    _, ttl = auth.issue_token("member-1", "member")
+    assert ttl == 90
+
+
+def test_production_refuses_to_run_without_a_secret(monkeypatch):
+    monkeypatch.delenv("JWT_SECRET")
+    monkeypatch.setenv("JASTAR_ENV", "production")
+    with pytest.raises(RuntimeError):
+        auth.issue_token("member-1", "member")
+
+
+# --- tampering: each is a 401 ----------------------------------------------------
+
+def _expired():
+    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    return signed(claims(iat=past, exp=past + timedelta(minutes=5)))
+
+
+def _flipped_payload():
+    token, _ = auth.issue_token("member-1", "member")
+    header, payload, signature = token.split(".")
+    forged = b64({**jwt.decode(token, options={"verify_signature": False}), "sub": "member-2"})
+    return f"{header}.{forged}.{signature}"
+
+
+TAMPERED = {
+    "alg none": lambda: unsigned(claims()),
+    "alg none, admin": lambda: unsigned(claims(role="admin")),
+    "wrong key": lambda: signed(claims(), key="not-the-gateway-secret-0123456789abcdef"),
+    "HS512 with the right key": lambda: signed(claims(), algorithm="HS512"),
+    "expired": _expired,
+    "wrong audience": lambda: signed(claims(aud="someone-else")),
+    "wrong issuer": lambda: signed(claims(iss="evil-issuer")),
+    "no audience": lambda: signed(claims(aud=None)),
+    "no sub": lambda: signed(claims(sub=None)),
+    "no exp": lambda: signed(claims(exp=None)),
+    "no iat": lambda: signed(claims(iat=None)),
+    "role root": lambda: signed(claims(role="root")),
+    "role integrator": lambda: signed(claims(role="integrator")),
+    "role system": lambda: signed(claims(role="system")),
+    "no role": lambda: signed(claims(role=None)),
+    "payload changed after signing": _flipped_payload,
+    "garbage": lambda: "not-a-jwt",
+    "three garbage parts": lambda: "abc.def.ghi",
+    "empty": lambda: "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERED))
+def test_a_tampered_token_is_unauthenticated(case):
+    with pytest.raises(auth.Unauthenticated):
+        auth.caller_from_token(TAMPERED[case]())
+
+
+# --- identify: which credential, and broken ones are never anonymous ---------------
+
+def no_integrators(key):
+    return None
+
+
+def test_nothing_presented_is_anonymous():
+    assert auth.identify({}, no_integrators) is auth.ANONYMOUS
+
+
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", "garbage"])
+def test_a_malformed_authorization_header_is_unauthenticated(header):
+    with pytest.raises(auth.Unauthenticated):
+        auth.identify({"Authorization": header}, no_integrators)
+
+
+def test_a_bearer_token_identifies_its_subject():
+    token, _ = auth.issue_token("member-9", "member")
+    assert auth.identify({"Authorization": f"Bearer {token}"}, no_integrators).id == "member-9"
+
+
+def test_the_admin_key_is_the_bootstrap_admin(monkeypatch):
+    monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
+    assert auth.identify({"X-Api-Key": "the-admin-key"}, no_integrators) == Caller("admin", "bootstrap-admin")
+
+
+def test_an_integrator_key_is_checked_by_the_callback(monkeypatch):
+    monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
+    seen = []
+
+    def check(key):
+        seen.append(key)
+        return {"id": "key-1"} if key == "jh_key-1.secret" else None
+
+    assert auth.identify({"X-Api-Key": "jh_key-1.secret"}, check) == Caller("integrator", "key-1")
+    with pytest.raises(auth.Unauthenticated):
+        auth.identify({"X-Api-Key": "jh_key-1.wrong"}, check)
+    with pytest.raises(auth.Unauthenticated):
+        auth.identify({"X-Api-Key": "the-admin-key-but-longer"}, check)
+    assert seen == ["jh_key-1.secret", "jh_key-1.wrong", "the-admin-key-but-longer"]
+
+
+def test_no_admin_key_configured_means_no_bootstrap_admin(monkeypatch):
+    monkeypatch.delenv("ADMIN_API_KEY", raising=False)
+    with pytest.raises(auth.Unauthenticated):
+        auth.identify({"X-Api-Key": ""}.copy() | {"X-Api-Key": "anything"}, no_integrators)
+
+
+def test_a_tampered_token_wins_over_a_valid_api_key(monkeypatch):
+    """A broken credential is never ignored in favour of another one."""
+    monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
+    with pytest.raises(auth.Unauthenticated):
+        auth.identify({"Authorization": "Bearer garbage", "X-Api-Key": "the-admin-key"}, no_integrators)
+
+
+# --- require -------------------------------------------------------------------------
+
+MEMBER = Caller("member", "m-1")
+STAFF = Caller("staff", "s-1", ("karasai-yrc",))
+ADMIN = Caller("admin", "a-1")
+INTEGRATOR = Caller("integrator", "k-1")
+
+
+@pytest.mark.parametrize("caller", [auth.ANONYMOUS, MEMBER, STAFF, ADMIN, INTEGRATOR])
+def test_public_routes_let_everyone_in(caller):
+    auth.require(caller, ("anonymous",))
+    auth.require(caller, ("anonymous", "staff", "admin"))
+
+
+def test_anonymous_on_a_protected_route_must_sign_in():
+    with pytest.raises(auth.Unauthenticated):
+        auth.require(auth.ANONYMOUS, ("member",))
+
+
+@pytest.mark.parametrize("caller, roles", [
+    (MEMBER, ("staff", "admin")), (STAFF, ("member",)), (STAFF, ("admin",)), (INTEGRATOR, ("member",)),
+    (INTEGRATOR, ("staff", "admin")), (ADMIN, ("member",)), (MEMBER, ("integrator", "admin")),
+    (ADMIN, ()),
+])
+def test_a_known_caller_without_the_role_is_forbidden(caller, roles):
+    with pytest.raises(auth.Forbidden):
+        auth.require(caller, roles)
+
+
+@pytest.mark.parametrize("caller, roles", [
+    (MEMBER, ("member",)), (STAFF, ("staff", "admin")), (ADMIN, ("staff", "admin")),
+    (INTEGRATOR, ("integrator", "admin")), (ADMIN, ("admin",)),
+])
+def test_a_caller_with_the_role_passes(caller, roles):
+    auth.require(caller, roles)

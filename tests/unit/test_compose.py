@@ -235,13 +235,11 @@ def test_app_services_environment(services, name):
     for key in ("AMQP_URI", "LOG_LEVEL", "MAX_WORKERS", "EVENT_QUEUE_TYPE"):
         assert key in environment, f"{name} lacks {key}"
     assert "@rabbitmq:5672/" in environment["AMQP_URI"]
+    assert re.search(rf"@postgres:5432/{name}$", environment["DATABASE_URL"]), environment["DATABASE_URL"]
     if name == "gateway":
-        assert "DATABASE_URL" not in environment
         assert environment["GATEWAY_HOST"] == "0.0.0.0"
         assert str(environment["GATEWAY_PORT"]) == "8000"
         assert environment["ADMIN_API_KEY"] and environment["JWT_SECRET"]
-    else:
-        assert re.search(rf"@postgres:5432/{name}$", environment["DATABASE_URL"]), environment["DATABASE_URL"]
     if name == "registry":
         assert environment["REGISTRY_IIN_KEY"]
 
@@ -340,7 +338,7 @@ def test_init_script_creates_a_role_and_database_per_service():
     text = INIT_SCRIPT.read_text()
     assert text.startswith("#!/bin/bash")
     loop = re.search(r"for service in ([\w ]+); do", text)
-    assert loop and loop.group(1).split() == ["registry", "booking", "notifications"]
+    assert loop and loop.group(1).split() == ["registry", "booking", "notifications", "gateway"]
     assert "CREATE ROLE %I" in text and "CREATE DATABASE %I OWNER %I" in text
     # idempotent: each CREATE only when missing
     assert "NOT EXISTS (SELECT 1 FROM pg_roles" in text
@@ -357,7 +355,7 @@ def test_init_script_is_valid_bash():
 
 def test_init_script_passwords_match_the_service_urls(services):
     postgres_env = services["postgres"]["environment"]
-    for name in NAMEKO_SERVICES:
+    for name in NAMEKO_SERVICES + ("gateway",):
         variable = f"{name.upper()}_DB_PASSWORD"
         assert variable in postgres_env
         url = services[name]["environment"]["DATABASE_URL"]

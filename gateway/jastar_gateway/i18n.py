@@ -34,7 +34,7 @@ def language_of(accept_language):
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        primary = tag.split("-")[0].lower()
+        primary = tag.strip().split("-")[0].lower()
         if primary in LANGUAGES and quality > 0:
             choices.append((-quality, n, primary))
     return min(choices)[2] if choices else "en"

@@ -46,6 +46,14 @@ COMMANDS = {
     "gateway": ["/app/gateway/run.sh"],
 }
 NAMEKO_SERVICES = ("registry", "booking", "notifications")
+# every service owns one PostgreSQL database (the gateway's: staff accounts,
+# API key hashes, sign-in codes); its source directory has the migrate script
+DATABASE_SERVICES = {
+    "registry": "services/registry",
+    "booking": "services/booking",
+    "notifications": "services/notifications",
+    "gateway": "gateway",
+}
 # which queues KEDA watches for each service it scales
 KEDA_QUEUES = {
     "booking": {"rpc-booking", "jastar.booking.registry_changes"},
@@ -65,7 +73,7 @@ SERVICE_ENV = {
         "DATABASE_URL", "SMS_PROVIDER_URL", "SMS_PROVIDER_KEY", "SMTP_HOST", "SMTP_PORT",
         "SMTP_FROM", "TELEGRAM_API_BASE", "TELEGRAM_BOT_TOKEN", "WEBHOOKS_SECRET_KEY",
     },
-    "gateway": {"GATEWAY_HOST", "GATEWAY_PORT", "JWT_SECRET", "ADMIN_API_KEY"},
+    "gateway": {"DATABASE_URL", "GATEWAY_HOST", "GATEWAY_PORT", "JWT_SECRET", "ADMIN_API_KEY"},
 }
 # these must come from a Secret, never from a ConfigMap or a literal
 SECRET_ENV = {
@@ -447,10 +455,10 @@ def test_each_service_gets_the_settings_of_the_contract(docs):
             assert "REGISTRY_IIN_KEY" not in env
         if name != "gateway":
             assert "JWT_SECRET" not in env and "ADMIN_API_KEY" not in env
-        if name == "gateway":
-            assert "DATABASE_URL" not in env
-        if "DATABASE_URL" in env:
-            assert env["DATABASE_URL"][1].endswith(f"/{name}"), f"{name} points at another database"
+        # each its own database, as its own role (SERVICE_ENV made it present)
+        url = env["DATABASE_URL"][1]
+        assert url.endswith(f"/{name}"), f"{name} points at another database: {url}"
+        assert url.startswith(f"postgresql://{name}:"), f"{name} connects as another role: {url}"
 
 
 def test_commands_are_the_images_run_scripts(docs):
@@ -503,12 +511,19 @@ def test_predeploy_jobs_declare_the_topology_and_migrate_each_database(docs):
     commands = {j["metadata"]["name"]: " ".join(j["spec"]["template"]["spec"]["containers"][0]["command"])
                 for j in by_kind(docs, "Job")}
     assert "jastar-topology declare" in commands["jastar-topology"]
-    for service in NAMEKO_SERVICES:
+    assert set(commands) == {"jastar-topology"} | {f"jastar-migrate-{s}" for s in DATABASE_SERVICES}
+    for service, source in DATABASE_SERVICES.items():
         command = commands[f"jastar-migrate-{service}"]
         assert f"jastar-{service}-migrate" in command
         assert f"jastar-wait --service {service}" in command
-        pyproject = (ROOT / "services" / service / "pyproject.toml").read_text()
+        pyproject = (ROOT / source / "pyproject.toml").read_text()
         assert f"jastar-{service}-migrate =" in pyproject
+        # the Job migrates the database the Deployment will use
+        job = named(docs, "Job", f"jastar-migrate-{service}")
+        job_env = effective_env(job["spec"]["template"]["spec"]["containers"][0], docs)
+        dep = named(docs, "Deployment", service)
+        dep_env = effective_env(dep["spec"]["template"]["spec"]["containers"][0], docs)
+        assert job_env["DATABASE_URL"] == dep_env["DATABASE_URL"], service
 
 
 def test_secret_values_are_placeholders_only(docs):
@@ -567,6 +582,15 @@ def test_examples_are_marked_and_kept_out_of_the_deploy():
     assert {"RabbitmqCluster", "Cluster"} <= kinds
     rabbit = [d for d in load_all(examples) if d["kind"] == "RabbitmqCluster"][0]
     assert rabbit["spec"]["replicas"] == 3
+    # the PostgreSQL example holds every service's database, each owned by its role
+    postgres = load_all([EXAMPLES / "postgres-cluster.example.yaml"])
+    initdb = next(d for d in postgres if d["kind"] == "Cluster")["spec"]["bootstrap"]["initdb"]
+    owners = {initdb["database"]: initdb["owner"]}
+    owners |= {d["spec"]["name"]: d["spec"]["owner"] for d in postgres if d["kind"] == "Database"}
+    assert owners == {s: s for s in DATABASE_SERVICES}
+    cluster = next(d for d in postgres if d["kind"] == "Cluster")
+    roles = {r["name"] for r in cluster["spec"]["managed"]["roles"]} | {initdb["owner"]}
+    assert roles == set(DATABASE_SERVICES)
 
 
 # -------------------------------------------- the checker must catch breakage --

@@ -3,6 +3,7 @@ id, who is calling and whether they may, a rate limit, a body size limit,
 schema-checked query and body, CORS, JSON out and problem+json errors (also
 for unknown routes and wrong methods). Routes declare what OpenAPI shows."""
 import json
+import logging
 import re
 import time
 import uuid
@@ -26,6 +27,7 @@ from . import accounts, auth, problems
 from .i18n import language_of
 from .ratelimit import RateLimiter
 
+log = logging.getLogger("jastar.access")
 REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 ROUTES = []  # every route's documentation, for OpenAPI
@@ -132,8 +134,13 @@ class JsonRoute(HttpRequestHandler):
             response = problems.from_exception(exc, language)
         else:
             response = super().handle_request(request)
+        elapsed = time.monotonic() - started
         HTTP_REQUESTS.labels(self.url, request.method, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(self.url).observe(time.monotonic() - started)
+        HTTP_LATENCY.labels(self.url).observe(elapsed)
+        log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+            "correlation_id": request.environ.get("jastar.request_id"), "route": self.url,
+            "status": response.status_code, "ms": round(elapsed * 1000, 1),
+            "caller": getattr(request.environ.get("jastar.caller"), "kind", None)})
         return response
 
     def _admit(self, request):

@@ -323,6 +323,37 @@ def test_a_members_full_iin_is_shown_masked_only(world):
     assert leaks == []
 
 
+# --- beyond the matrix: changes that move an object, credentials that outlive their account ---------
+
+def test_staff_of_another_centre_cannot_move_a_karasai_space_into_their_centre(world):
+    """BUG (registry): update() checks only the object as it would be after the change, so
+    staff of the Konaev centre may PATCH a Karasai space with centre_id=konaev-coworking and
+    take it over. Both the current and the new centre must be theirs."""
+    gw = world.gw
+    space = gw.ok("POST", "/v1/admin/space", ADMIN, {
+        "id": fresh_slug("karasai-owned"), "centre_id": KARASAI, "kind": "hall", "name_kk": "Қарасай залы",
+        "name_ru": "Зал Карасая", "capacity": 4}, expect=(201,))["id"]
+    moved = gw.request("PATCH", f"/v1/admin/space/{space}", world.headers["staff_other"],
+                       json_body={"centre_id": OTHER_CENTRE})
+    after = gw.ok("GET", f"/v1/centers/{KARASAI}")
+    assert moved.status_code in (403, 404), f"{moved.status_code} {moved.text[:300]}"
+    assert space in [s["id"] for s in after["spaces"]], "the space still belongs to Karasai"
+
+
+def test_a_deactivated_staff_accounts_token_stops_working(world):
+    """BUG (gateway): tokens are checked only by signature and expiry, so a staff account
+    deactivated by DELETE /v1/staff/<id> keeps the desk (day lists, member look-ups) until
+    its JWT expires (JWT_TTL_SECONDS, an hour by default)."""
+    gw = world.gw
+    account, phone = add_staff(gw, [KARASAI])
+    desk = bearer(sign_in(gw, phone, "staff"))
+    day = f"/v1/centers/{KARASAI}/day"
+    assert gw.request("GET", day, desk, params={"date": date.today().isoformat()}).status_code == 200
+    gw.ok("DELETE", f"/v1/staff/{account['id']}", ADMIN, expect=(204,))
+    after = gw.request("GET", day, desk, params={"date": date.today().isoformat()})
+    assert after.status_code == 401, f"{after.status_code} {after.text[:200]}"
+
+
 # --- the matrix ----------------------------------------------------------------------------------
 
 ROLES = {  # role name -> the caller kind the routes' roles speak of

@@ -28,7 +28,8 @@ def new_correlation_id():
 
 class CorrelationFilter(logging.Filter):
     def filter(self, record):
-        record.correlation_id = current_correlation_id()
+        if not getattr(record, "correlation_id", None):  # an explicit one (extra=) wins
+            record.correlation_id = current_correlation_id()
         return True
 
 

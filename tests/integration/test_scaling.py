@@ -76,3 +76,41 @@ def test_two_booking_processes_share_the_work_and_take_over_from_a_killed_one(sy
     with ClusterRpcClient(uri=system.base_env["AMQP_URI"]) as rpc:
         centres = {c["id"] for c in rpc.booking.list_copies("centre")}
     assert {f"scale-{run}-{n}" for n in range(N)} <= centres
+
+
+def test_two_notifications_processes_share_the_event_work_once_each(system):
+    system.start("notifications", replica="notifications-2")
+    system.wait_healthy("notifications-2")
+    try:
+        events = [Envelope(type="booking.cancelled", source="booking", data={
+            "booking_id": str(uuid.uuid4()), "member_id": f"nobody-{n}", "kind": "consultation",
+            "state": "cancelled", "centre_id": "karasai-yrc", "resource_id": "lawyer",
+            "starts_at": "2030-01-01T05:00:00+00:00", "ends_at": "2030-01-01T05:30:00+00:00"})
+            for n in range(N)]
+        with Connection(system.base_env["AMQP_URI"]) as conn:
+            producer = conn.Producer()
+            for envelope in events:
+                producer.publish(json.dumps(envelope.to_dict()), exchange="jastar.events",
+                                 routing_key=envelope.type, content_type="application/json",
+                                 message_id=envelope.id, delivery_mode=2)
+
+        def calls(key):
+            found = re.search(r'jastar_entrypoint_calls_total\{entrypoint="on_booking_change",outcome="ok",'
+                              r'service="notifications"\} (\d+)', system.metrics(key))
+            return int(found.group(1)) if found else 0
+
+        engine = create_engine(system.base_env["NOTIFICATIONS_DATABASE_URL"])
+        ids = [e.id for e in events]
+        deadline, done = time.monotonic() + 60, 0
+        while time.monotonic() < deadline and done < N:
+            with engine.connect() as conn:
+                done = conn.execute(select(func.count()).select_from(tables.inbox).where(
+                    tables.inbox.c.consumer == "notifications.booking_changes",
+                    tables.inbox.c.event_id.in_(ids))).scalar()
+            time.sleep(0.3)
+        engine.dispose()
+        first, second = calls("notifications"), calls("notifications-2")
+        assert done == N
+        assert first > 0 and second > 0, (first, second)  # both took part
+    finally:
+        system.stop("notifications-2")

@@ -26,16 +26,18 @@ class _OutboxCollector:
     """Reads the outbox backlog when Prometheus scrapes, not on a timer."""
 
     def __init__(self):
-        self.engines = {}
+        self.databases = {}  # service -> its Database dependency (engine made in its setup)
 
     def collect(self):
         rows = GaugeMetricFamily("jastar_outbox_backlog", "Committed events not yet published.",
                                  labels=["service"])
         age = GaugeMetricFamily("jastar_outbox_oldest_age_seconds",
                                 "Age of the oldest unpublished event.", labels=["service"])
-        for service, engine in list(self.engines.items()):
+        for service, database in list(self.databases.items()):
+            if database.engine is None:
+                continue
             try:
-                count, oldest = backlog(engine)
+                count, oldest = backlog(database.engine)
             except Exception:  # a scrape must not fail because the database is away
                 continue
             rows.add_metric([service], count)
@@ -53,10 +55,10 @@ class HealthServer(SharedExtension):
         self.port = setting("METRICS_PORT", 0, int)
         self.service = self.container.service_name
         from .dependencies import database_of  # dependencies imports much; keep it lazy
-        database = database_of(self.container)
-        self.engine = database.engine if database else None
-        if self.engine is not None:
-            OUTBOX.engines[self.service] = self.engine
+        # extensions set up in no fixed order: the engine is read when needed
+        self.database = database_of(self.container)
+        if self.database is not None:
+            OUTBOX.databases[self.service] = self.database
         self._server = None
 
     def start(self):
@@ -92,10 +94,10 @@ class HealthServer(SharedExtension):
                 conn.ensure_connection(max_retries=1)
         except Exception as exc:
             problems.append(f"broker: {exc.__class__.__name__}")
-        if ready and self.engine is not None:
+        if ready and self.database is not None:
             try:
                 from sqlalchemy import text
-                with eventlet.Timeout(3), self.engine.connect() as conn:
+                with eventlet.Timeout(3), self.database.engine.connect() as conn:
                     conn.execute(text("SELECT 1"))
             except BaseException as exc:  # eventlet.Timeout is a BaseException
                 problems.append(f"database: {exc.__class__.__name__}")

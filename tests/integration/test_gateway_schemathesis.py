@@ -1,0 +1,109 @@
+"""The live gateway against its own OpenAPI document (GET /openapi.json),
+fuzzed by schemathesis with every service a real process: no request,
+well-formed or not, may cause a 5xx, and every response must match the
+schema the document declares for it (problem+json for errors included).
+
+Each operation gets a bounded number of generated requests, valid and
+invalid, once with the admin API key and once anonymously. Failures are
+collected (not stopped at) so one run reports them all."""
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from .conftest import ADMIN_KEY
+
+EXAMPLES_PER_OPERATION = 12  # per generation mode and caller
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+CHECKS = [not_a_server_error, response_schema_conformance]
+CALLERS = {"admin": {"X-Api-Key": ADMIN_KEY}, "anonymous": {}}
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    server_errors: dict = field(default_factory=dict)  # (operation, status) -> a curl to reproduce
+    schema_violations: dict = field(default_factory=dict)  # (operation, status, title) -> message
+    unexpected: dict = field(default_factory=dict)  # (operation, error) -> message
+    operations: int = 0
+
+
+@pytest.fixture(scope="module")
+def schema(system):
+    subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True, capture_output=True)
+    return schemathesis.openapi.from_url(system.url + "/openapi.json", timeout=30)
+
+
+def fuzz(schema, base_url, headers):
+    tally = Tally()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    tally.operations = len(operations)
+    for operation in operations:
+        for mode in MODES:
+            strategy = operation.as_strategy(generation_mode=mode)
+
+            @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+                      print_blob=False)
+            @given(case=strategy)
+            def run(case):
+                label = operation.label
+                try:
+                    response = case.call(base_url=base_url, headers=headers, timeout=30)
+                except Exception as exc:  # the transport failed: the gateway hung up or timed out
+                    tally.unexpected[(label, type(exc).__name__)] = str(exc)[:300]
+                    return
+                tally.requests += 1
+                tally.statuses[response.status_code] += 1
+                try:
+                    case.validate_response(response, checks=CHECKS, headers=headers)
+                except FailureGroup as group:
+                    record(tally, label, response, case, headers, group.exceptions)
+                except Failure as failure:
+                    record(tally, label, response, case, headers, [failure])
+
+            run()
+    return tally
+
+
+def record(tally, label, response, case, headers, failures):
+    for failure in failures:
+        if failure.title == "Server error" or response.status_code >= 500:
+            tally.server_errors.setdefault((label, response.status_code),
+                                           case.as_curl_command(headers=headers))
+        else:
+            tally.schema_violations.setdefault((label, response.status_code, failure.title),
+                                               f"{failure.message[:600]}\n{case.as_curl_command(headers=headers)}")
+
+
+def report(name, tally, seconds):
+    print(f"\nschemathesis ({name}): {tally.operations} operations, {tally.requests} requests in "
+          f"{seconds:.0f}s, statuses {dict(sorted(tally.statuses.items()))}; "
+          f"{len(tally.server_errors)} server errors, {len(tally.schema_violations)} schema violations, "
+          f"{len(tally.unexpected)} transport errors")
+    for (label, status), curl in sorted(tally.server_errors.items()):
+        print(f"  SERVER ERROR {status} {label}\n    {curl}")
+    for (label, status, title), message in sorted(tally.schema_violations.items()):
+        print(f"  SCHEMA VIOLATION {status} {label}: {title}\n    " + message.replace("\n", "\n    "))
+    for (label, error), message in sorted(tally.unexpected.items()):
+        print(f"  TRANSPORT ERROR {label}: {error}: {message}")
+
+
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_the_gateway_keeps_its_openapi_contract(system, schema, caller):
+    started = time.monotonic()
+    tally = fuzz(schema, system.url, CALLERS[caller])
+    report(caller, tally, time.monotonic() - started)
+    assert tally.operations >= 40 and tally.requests >= tally.operations * len(MODES)
+    assert sorted(tally.server_errors) == []
+    assert sorted(tally.schema_violations) == []
+    assert sorted(tally.unexpected) == []

@@ -71,6 +71,7 @@ THREADS_PER_PROCESS = 10
 # own-business share one, whose 30 and 45 minute slots would overlap)
 CONSULTATION_SERVICES = ("jobs", "housing", "health", "psychologist", "lawyer", "state-programmes")
 DESKS = ("ili-desks", "konaev-desks")
+SCENARIOS = ("echo", "centers", "availability", "bookings")
 TARGET_BOOKING_THROUGHPUT = 0.70  # of the baseline's, at the same concurrency
 TARGET_BOOKING_P99 = 2.0          # times the baseline's
 TARGET_READ_THROUGHPUT = 1.0
@@ -108,38 +109,52 @@ def _proc_jiffies(pid):
         return 0
 
 
-def _pids_named(*names):
-    pids = []
+def _all_processes():
+    """{pid: (name, jiffies)} of every process on the machine."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/comm") as f:
-                    if f.read().strip().startswith(names):
-                        pids.append(int(entry))
-            except OSError:
+                with open(f"/proc/{entry}/stat") as f:
+                    raw = f.read()
+                name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
+                found[int(entry)] = (name, int(rest[11]) + int(rest[12]))  # utime + stime
+            except (OSError, ValueError, IndexError):
                 pass
-    return pids
+    return found
 
 
 def cpu_snapshot(groups):
-    """{component: jiffies} for the given {component: [pid]}, RabbitMQ,
-    PostgreSQL (every backend on the machine) and the whole machine (busy)."""
-    snap = {name: sum(_proc_jiffies(pid) for pid in pids) for name, pids in groups.items()}
-    snap["rabbitmq"] = sum(_proc_jiffies(pid) for pid in _pids_named("beam.smp"))
-    snap["postgres"] = sum(_proc_jiffies(pid) for pid in _pids_named("postgres"))
+    """Every process's jiffies, the components' pids and the machine's busy jiffies."""
     try:
         with open("/proc/stat") as f:
             cpu = [int(x) for x in f.readline().split()[1:]]
-        snap["machine"] = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
+        machine = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
     except OSError:
-        snap["machine"] = 0
-    return snap
+        machine = 0
+    return {"processes": _all_processes(), "groups": groups, "machine": machine}
 
 
 def cpu_percent(before, after, seconds):
-    """% of one core per component over the window (postgres backends that
-    ended inside it are missed; the machine line has them)."""
-    return {k: max(0.0, (after.get(k, 0) - before.get(k, 0)) / TICK / seconds * 100) for k in after}
+    """% of one core per component over the window: each of `groups`,
+    RabbitMQ (beam.smp), PostgreSQL (every postgres process on the machine),
+    other processes, and `kernel+` (softirq and processes that began and
+    ended inside the window), and the whole machine."""
+    old, new = before["processes"], after["processes"]
+    delta = {pid: jiffies - old[pid][1] if pid in old and old[pid][0] == name else jiffies
+             for pid, (name, jiffies) in new.items()}
+    result, seen = {}, set()
+    for component, pids in after["groups"].items():
+        result[component] = sum(delta.get(pid, 0) for pid in pids)
+        seen.update(pids)
+    for component, prefix in (("rabbitmq", "beam.smp"), ("postgres", "postgres")):
+        pids = [pid for pid, (name, _) in new.items() if name.startswith(prefix) and pid not in seen]
+        result[component] = sum(delta[pid] for pid in pids)
+        seen.update(pids)
+    result["other"] = sum(d for pid, d in delta.items() if pid not in seen)
+    result["machine"] = after["machine"] - before["machine"]
+    result["kernel+"] = result["machine"] - sum(v for k, v in result.items() if k != "machine")
+    return {k: max(0.0, v / TICK / seconds * 100) for k, v in result.items()}
 
 
 # --- the load generator: separate processes, a thread per client -------------------------------
@@ -566,9 +581,9 @@ def _utc(text):
 
 def machine_busy(seconds=3):
     """% of the machine's CPU busy over `seconds`."""
-    before = cpu_snapshot({})["machine"]
+    before = cpu_snapshot({})
     time.sleep(seconds)
-    return (cpu_snapshot({})["machine"] - before) / TICK / seconds / (os.cpu_count() or 1) * 100
+    return cpu_percent(before, cpu_snapshot({}), seconds)["machine"] / (os.cpu_count() or 1)
 
 
 def wait_quiet(limit_seconds, threshold=25):
@@ -612,6 +627,8 @@ def run(bench, args):
         token_sets = [[token for _, token in members[i::concurrency]] or [members[i % len(members)][1]]
                       for i in range(concurrency)]
         for name, port, spec in scenarios:
+            if name not in args.scenarios:
+                continue
             say(f"{name} x{concurrency}: {args.warmup}s warm-up + {args.duration}s")
             booking = "bodies" in spec
             statuses, lat, window, cpu = drive(port, spec, concurrency, args.warmup, args.duration,
@@ -646,7 +663,9 @@ def report(table, latencies, cpus, args):
     print(f"{'scenario':<14}{'conc':>5}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     rows = {}
     for concurrency in args.concurrency:
-        for name in ("echo", "centers", "availability", "bookings"):
+        for name in SCENARIOS:
+            if (name, concurrency) not in table:
+                continue
             r = rows[name, concurrency] = row(name, concurrency)
             label = "echo(baseline)" if name == "echo" else name
             print(f"{label:<14}{concurrency:>5}{r['requests']:>10}{r['errors']:>8}{r['rps']:>9.1f}"
@@ -662,10 +681,12 @@ def report(table, latencies, cpus, args):
     print()
     print("against the baseline at the same concurrency")
     for concurrency in args.concurrency:
-        base = rows["echo", concurrency]
+        base = rows.get(("echo", concurrency))
         for name, target in (("bookings", TARGET_BOOKING_THROUGHPUT), ("centers", TARGET_READ_THROUGHPUT),
                              ("availability", TARGET_READ_THROUGHPUT)):
-            r = rows[name, concurrency]
+            r = rows.get((name, concurrency))
+            if base is None or r is None:
+                continue
             ratio = r["rps"] / base["rps"] if base["rps"] else 0.0
             verdict = "PASS" if ratio >= target else "FAIL"
             print(f"{verdict} {name} x{concurrency} throughput {ratio:.2f} of baseline "
@@ -688,14 +709,16 @@ def report(table, latencies, cpus, args):
 
     print()
     print(f"CPU over each measured window, % of one core ({os.cpu_count()} cores = "
-          f"{100 * (os.cpu_count() or 1)}%); other = machine - the rest (e.g. other jobs)")
+          f"{100 * (os.cpu_count() or 1)}%); other: processes not ours (other jobs); kernel+: "
+          "softirq and short-lived processes")
     columns = ("gateway", "registry", "booking", "notifications", "echo", "rabbitmq", "postgres",
-               "loadgen", "other", "machine")
+               "loadgen", "other", "kernel+", "machine")
     print(f"{'scenario':<14}{'conc':>5}" + "".join(f"{c[:8]:>9}" for c in columns))
     for concurrency in args.concurrency:
-        for name in ("echo", "centers", "availability", "bookings"):
-            cpu = dict(cpus[name, concurrency])
-            cpu["other"] = max(0.0, cpu["machine"] - sum(v for k, v in cpu.items() if k != "machine"))
+        for name in SCENARIOS:
+            if (name, concurrency) not in cpus:
+                continue
+            cpu = cpus[name, concurrency]
             label = "echo(baseline)" if name == "echo" else name
             print(f"{label:<14}{concurrency:>5}" + "".join(f"{cpu.get(c, 0):>9.0f}" for c in columns))
 
@@ -710,6 +733,8 @@ def main():
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS,
+                        help="a subset to run (the ratios need echo)")
     parser.add_argument("--sample", type=int, default=300, help="bookings sampled for notification latency")
     parser.add_argument("--keep-logs", action="store_true")
     parser.add_argument("--quiet-wait", type=float, default=300,

@@ -7,14 +7,11 @@ from nameko.rpc import ServiceRpc, rpc
 from nameko.standalone.rpc import ClusterRpcClient
 from nameko.timer import timer
 
-from jastar_common.caller import CallerIdentity
+from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
-from jastar_common.health import ping
-from jastar_common.logging import Correlation
-from jastar_common.observability import Observability
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
@@ -45,18 +42,11 @@ def _result(outcome):
     return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
 
 
-class BookingService:
+class BookingService(JastarService):
     name = "booking"
 
     db = Database("booking", BookingUnitOfWork)
     registry = ServiceRpc("registry")
-    caller = CallerIdentity()
-    correlation = Correlation()
-    observability = Observability()
-
-    @rpc
-    def ping(self):
-        return ping(self.name, self.db.engine)
 
     @api
     def availability(self, query):

@@ -3,13 +3,10 @@ every event for webhooks), a timer that sends what is due, and RPC for the
 gateway (login codes, preferences, the delivery log, webhooks)."""
 from nameko.rpc import ServiceRpc, rpc
 
-from jastar_common.caller import CallerIdentity
+from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
-from jastar_common.health import ping
-from jastar_common.logging import Correlation
-from jastar_common.observability import Observability
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
@@ -29,19 +26,12 @@ def _page(schema, items, query):
     return {"items": schema.dump(items), "limit": query["limit"], "offset": query["offset"]}
 
 
-class NotificationsService:
+class NotificationsService(JastarService):
     name = "notifications"
 
     db = Database("notifications", NotificationsUnitOfWork)
-    correlation = Correlation()
-    observability = Observability()
-    caller = CallerIdentity()
     registry = ServiceRpc("registry")
     outbound = Outbound()
-
-    @rpc
-    def ping(self):
-        return ping(self.name, self.db.engine)
 
     # events in: they only write rows (messages, reminders, deliveries)
 

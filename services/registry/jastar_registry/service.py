@@ -3,13 +3,10 @@ from datetime import datetime
 
 from nameko.rpc import rpc
 
+from jastar_common.service_base import JastarService
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
-from jastar_common.caller import CallerIdentity
 from jastar_common.config import setting
-from jastar_common.health import ping
-from jastar_common.logging import Correlation
-from jastar_common.observability import Observability
 from jastar_common.validation import load
 
 from . import member_schemas, schemas
@@ -41,18 +38,11 @@ def _page(kind, items, total, query):
             "limit": query["limit"], "offset": query["offset"]}
 
 
-class RegistryService:
+class RegistryService(JastarService):
     name = "registry"
 
     db = Database("registry", RegistryUnitOfWork)
     vault = IinVaultProvider()
-    caller = CallerIdentity()
-    correlation = Correlation()
-    observability = Observability()
-
-    @rpc
-    def ping(self):
-        return ping(self.name, self.db.engine)
 
     # reference data, the same five calls for every kind (see catalogue.KINDS)
 

@@ -68,8 +68,8 @@ def test_language_of(header, language):
 
 
 def test_language_of_allows_whitespace_before_the_semicolon():
-    """RFC 9110 weight = OWS ";" OWS "q=" qvalue: "ru ; q=0.8" is Russian. BUG: the tag
-    keeps its trailing space ("ru "), matches no language, and the answer is English."""
+    """RFC 9110 weight = OWS ";" OWS "q=" qvalue: "ru ; q=0.8" is Russian (the tag used to
+    keep its trailing space, match no language, and answer English)."""
     assert language_of("ru ; q=0.8, en;q=0.5") == "ru"
 
 

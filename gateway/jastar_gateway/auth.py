@@ -20,6 +20,7 @@ AUDIENCE = "jastar-hub"
 ISSUER = "jastar-gateway"
 DEV_SECRET = "dev-only-jwt-secret-never-use-in-production"
 ANONYMOUS = Caller("anonymous")
+BOOTSTRAP_ADMIN = "bootstrap-admin"
 
 
 class Unauthenticated(Exception):
@@ -63,7 +64,7 @@ def caller_from_token(token):
 def caller_from_api_key(key, check_integrator_key):
     admin_key = setting("ADMIN_API_KEY")
     if admin_key and hmac.compare_digest(key.encode(), admin_key.encode()):
-        return Caller("admin", "bootstrap-admin")
+        return Caller("admin", BOOTSTRAP_ADMIN)
     record = check_integrator_key(key)
     if record is None:
         raise Unauthenticated("invalid API key")

@@ -45,6 +45,7 @@ class RouteDoc:
     response: object = None  # a schema class, or a description
     status: int = 200
     headers: dict = field(default_factory=dict)  # request headers documented
+    content_type: str = "application/json"
 
 
 def request_id_of(request):
@@ -115,6 +116,13 @@ class Gatekeeper(SharedExtension):
     def check_integrator_key(self, key):
         return accounts.check_api_key(self.unit_of_work(), key, auth.jwt_secret())
 
+    def check_account_active(self, caller):
+        """A token outlives nothing: a deactivated account's tokens stop at once."""
+        if caller.kind in ("staff", "admin") and caller.id != auth.BOOTSTRAP_ADMIN:
+            account = accounts.staff_by_id(self.unit_of_work(), caller.id)
+            if account is None or not account["active"]:
+                raise auth.Unauthenticated("the account is no longer active")
+
 
 class JsonRoute(HttpRequestHandler):
     server = ProblemWebServer()
@@ -145,6 +153,7 @@ class JsonRoute(HttpRequestHandler):
 
     def _admit(self, request):
         caller = auth.identify(request.headers, self.gatekeeper.check_integrator_key)
+        self.gatekeeper.check_account_active(caller)
         request.environ["jastar.caller"] = caller
         client = caller.id or request.remote_addr or "unknown"
         wait = self.gatekeeper.limiter.take(f"{caller.kind}:{client}")
@@ -154,6 +163,8 @@ class JsonRoute(HttpRequestHandler):
         limit = setting("MAX_BODY_BYTES", 64 * 1024, int)
         if (request.content_length or 0) > limit:
             raise problems.PayloadTooLarge(limit)
+        _storable(request.path_values, "path")
+        _storable(request.args.to_dict(), "query")
         request.jastar_query = self._load(self.doc.query, request.args.to_dict(), "query")
         request.jastar_body = self._load(self.doc.body, self._json(request, limit), "body") \
             if self.doc.body else None
@@ -167,9 +178,11 @@ class JsonRoute(HttpRequestHandler):
         if not raw:
             return {}
         try:
-            return json.loads(raw)
+            body = json.loads(raw)
         except ValueError:
             raise InvalidInput("the body is not JSON", fields={"body": ["not valid JSON"]}) from None
+        _storable(body, "body")
+        return body
 
     @staticmethod
     def _load(schema, data, where):
@@ -205,8 +218,34 @@ class JsonRoute(HttpRequestHandler):
         return super().handle_result(event, worker_ctx, result, exc_info)
 
 
+def _storable(value, where, name=None):
+    """No NUL characters or lone surrogates: no database stores them, and a
+    service should never be asked to (a 400 here, not a 500 there)."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodes(value):
+            field = name or where
+            raise InvalidInput("text with characters that cannot be stored",
+                               fields={field: ["contains a NUL or an unpaired surrogate"]})
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, where, name)
+            _storable(item, where, key if isinstance(key, str) else name)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, where, name)
+
+
+def _encodes(text):
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
-          status=200, headers=None):
-    doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, headers or {})
+          status=200, headers=None, content_type="application/json"):
+    doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, headers or {},
+                   content_type)
     ROUTES.append(doc)
     return JsonRoute.decorator(method, url, doc=doc)

@@ -84,6 +84,10 @@ def _responses(doc):
         ok = {"description": "Done"}
     elif isinstance(doc.response, type):
         ok = {"description": "OK", "content": {"application/json": {"schema": doc.response}}}
+    elif doc.content_type != "application/json":
+        # a YAML document is a mapping once read; an HTML page is text
+        shape = {"type": "object"} if doc.content_type.endswith("yaml") else {"type": "string"}
+        ok = {"description": doc.response or "OK", "content": {doc.content_type: {"schema": shape}}}
     else:
         ok = {"description": doc.response or "OK",
               "content": {"application/json": {"schema": {"type": "object"}}}}

@@ -2,6 +2,8 @@
 these). They check shape: unknown fields are refused, read-only ones cannot
 be written. The owning service checks meaning (a phone's format, a slot's
 freedom) and its errors come back naming the field too."""
+from datetime import date
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from jastar_common.validation import UtcDateTime
@@ -44,13 +46,16 @@ class ProgrammeQuery(Page):
     target_group = fields.String(validate=validate.Length(1, 40))
 
 
+SANE_DATE = validate.Range(date(2000, 1, 1), date(2100, 12, 31))
+
+
 class AvailabilityQuery(Strict):
     service_id = fields.String(validate=ID)
     specialist_id = fields.String(validate=ID)
     space_id = fields.String(validate=ID)
     programme_id = fields.String(validate=ID)
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.Date(data_key="from", validate=SANE_DATE)
+    date_to = fields.Date(data_key="to", validate=SANE_DATE)
 
 
 class OtpRequest(Strict):
@@ -152,7 +157,7 @@ class Reschedule(Strict):
 
 
 class DayQuery(Strict):
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=SANE_DATE)
 
 
 class NewStaff(Strict):

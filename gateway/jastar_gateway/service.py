@@ -54,12 +54,13 @@ class MetaRoutes:
     def openapi_json(self, request):
         return openapi.build(request.host_url.rstrip("/") + "/")
 
-    @route("GET", "/docs", "This API as a readable page", "meta", response="HTML")
+    @route("GET", "/docs", "This API as a readable page", "meta", response="HTML",
+           content_type="text/html")
     def docs(self, request):
         return Response(docs_page.render(openapi.build()), content_type="text/html; charset=utf-8")
 
     @route("GET", "/asyncapi.yaml", "The events (AsyncAPI 3), for integrators binding to RabbitMQ", "meta",
-           response="AsyncAPI document")
+           response="AsyncAPI document", content_type="application/yaml")
     def asyncapi(self, request):
         text = resources.files("jastar_gateway").joinpath("static/asyncapi.yaml").read_text()
         return Response(text, content_type="application/yaml; charset=utf-8")

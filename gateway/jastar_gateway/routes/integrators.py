@@ -17,7 +17,7 @@ class IntegratorRoutes:
     @route("GET", "/v1/webhooks", "My webhook subscriptions", "integrators", roles=INTEGRATOR,
            response="{items}")
     def list_webhooks(self, request):
-        return self.call("notifications", "list_webhooks")
+        return {"items": self.call("notifications", "list_webhooks")}
 
     @route("DELETE", "/v1/webhooks/<string:webhook_id>", "Delete a subscription", "integrators",
            roles=INTEGRATOR, status=204)

@@ -75,8 +75,9 @@ class RegistryService(JastarService):
     def update(self, kind, obj_id, changes):
         catalogue.kind_of(kind)
         changes = load(schemas.update_schema(kind), changes)
-        current = catalogue.get(self.db.unit_of_work(), kind, obj_id)
-        self._check_write(kind, {**vars(current), **changes})
+        current = vars(catalogue.get(self.db.unit_of_work(), kind, obj_id))
+        self._check_write(kind, current)  # where it is now
+        self._check_write(kind, {**current, **changes})  # and where it would be
         obj = catalogue.update(self.db.unit_of_work(), kind, obj_id, changes)
         return schemas.output_schema(kind).dump(obj)
 

@@ -1,5 +1,5 @@
 """Reading: free slots, free space hours, seats left, and booking lists."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from jastar_common import calendar
 from jastar_common.errors import InvalidInput
@@ -11,7 +11,17 @@ from .waitlist import capacity, seats_taken
 MAX_RANGE_DAYS = 31
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _check_day(day, field):
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput("date out of range", fields={field: [f"between {EARLIEST} and {LATEST}"]})
+
+
 def _day_range(date_from, date_to):
+    _check_day(date_from, "from")
+    _check_day(date_to, "to")
     if date_to < date_from:
         raise InvalidInput("to is before from", fields={"to": ["must not be before from"]})
     if (date_to - date_from).days >= MAX_RANGE_DAYS:
@@ -83,6 +93,7 @@ def member_bookings(uow, caller, member_id, limit=100, offset=0):
 def centre_day(uow, caller, centre_id, day):
     """The staff desk's list for one local day."""
     access.check_staff(caller, centre_id)
+    _check_day(day, "date")
     starts = datetime.combine(day, time(0), tzinfo=calendar.ALMATY)
     with uow:
         return uow.bookings.for_centre(centre_id, starts, starts + timedelta(days=1))

@@ -108,7 +108,8 @@ def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
                    AMQP_URI=f"pyamqp://{amqp.netloc}/{vhost}",
                    PYTHONWARNINGS="ignore::DeprecationWarning",
                    OUTBOX_POLL_SECONDS="0.5", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
-                   RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000")
+                   RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000",
+                   CATALOGUE_CACHE_SECONDS="0")  # tests read what they just wrote
         for service, name in databases.items():
             env[f"{service.upper()}_DATABASE_URL"] = pg_admin.url.set(database=name).render_as_string(
                 hide_password=False)

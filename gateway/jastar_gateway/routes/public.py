@@ -1,46 +1,58 @@
 """What anyone may read: the network, its centres and what they offer."""
+import json
 from datetime import datetime, timedelta
 
 from jastar_common.calendar import ALMATY
+from jastar_common.config import setting
 from jastar_common.errors import InvalidInput
 
 from .. import schemas
+from ..cache import CATALOGUE
 from ..http import route
 
 PAGE = "A page: {items, total, limit, offset}"
 
 
+def _catalogue_ttl():
+    return setting("CATALOGUE_CACHE_SECONDS", 5.0, float)
+
+
 class PublicRoutes:
+    def catalogue(self, *call):
+        """A registry read, shared for a few seconds by everyone who asks the same."""
+        key = json.dumps(call, sort_keys=True, default=str)
+        return CATALOGUE.get_or_call(key, _catalogue_ttl(), lambda: self.call("registry", *call))
+
     @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
            "catalogue", query=schemas.DistrictQuery, response=PAGE)
     def list_districts(self, request):
-        return self.call("registry", "list", "district", request.jastar_query)
+        return self.catalogue("list", "district", request.jastar_query)
 
     @route("GET", "/v1/centers", "Youth resource centres (open and planned)", "catalogue",
            query=schemas.CentreQuery, response=PAGE)
     def list_centres(self, request):
-        return self.call("registry", "list", "centre", request.jastar_query)
+        return self.catalogue("list", "centre", request.jastar_query)
 
     @route("GET", "/v1/centers/<string:centre_id>", "A centre with its spaces, services and partners",
            "catalogue", response="The centre, with spaces, services and partners")
     def get_centre(self, request, centre_id):
-        centre = self.call("registry", "get", "centre", centre_id)
+        centre = self.catalogue("get", "centre", centre_id)
         wide = {"centre_id": centre_id, "limit": 200}
-        spaces = self.call("registry", "list", "space", wide)["items"]
-        services = self.call("registry", "list", "service", wide)["items"]
+        spaces = self.catalogue("list", "space", wide)["items"]
+        services = self.catalogue("list", "service", wide)["items"]
         partner_ids = sorted({s["partner_id"] for s in services if s.get("partner_id")})
-        partners = [self.call("registry", "get", "partner", p) for p in partner_ids]
+        partners = [self.catalogue("get", "partner", p) for p in partner_ids]
         return {**centre, "spaces": spaces, "services": services, "partners": partners}
 
     @route("GET", "/v1/services", "What members book: consultations by topic", "catalogue",
            query=schemas.ServiceQuery, response=PAGE)
     def list_services(self, request):
-        return self.call("registry", "list", "service", request.jastar_query)
+        return self.catalogue("list", "service", request.jastar_query)
 
     @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
            query=schemas.ProgrammeQuery, response=PAGE)
     def list_programmes(self, request):
-        return self.call("registry", "list", "programme", request.jastar_query)
+        return self.catalogue("list", "programme", request.jastar_query)
 
     @route("GET", "/v1/programmes/<string:programme_id>", "A programme with its sessions and seats left",
            "catalogue", response="The programme, its sessions, and seats left per session")

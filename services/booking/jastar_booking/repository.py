@@ -229,10 +229,9 @@ class BookingUnitOfWork(SqlUnitOfWork):
         if is_sqlite(self.session.get_bind()):
             return  # BEGIN IMMEDIATE already holds the only write lock
         for key in sorted(set(resource_keys)):
-            self.session.execute(pg_insert(resource_locks).values(resource_key=key)
-                                 .on_conflict_do_nothing())
-            self.session.execute(select(resource_locks.c.resource_key)
-                                 .where(resource_locks.c.resource_key == key).with_for_update())
+            # an upsert that meets the row locks it, in one round trip
+            self.session.execute(pg_insert(resource_locks).values(resource_key=key).on_conflict_do_update(
+                index_elements=["resource_key"], set_={"resource_key": key}))
 
     def touch(self):
         self.session.flush()

@@ -130,6 +130,8 @@ def _space(uow, caller, member_id, request, policy, now):
 
 
 def _space_quota(uow, policy, member_id, space, starts_at, ends_at, excluding=None):
+    if policy.space_hours_per_week.get(space.kind) is None:
+        return  # no quota for this kind of space
     week_start, week_end = policies.local_week(starts_at)
     same_kind = [s.id for s in uow.copies.all("space") if s.kind == space.kind]
     used = uow.bookings.member_minutes(member_id, same_kind, week_start, week_end, excluding)

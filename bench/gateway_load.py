@@ -25,577 +25,36 @@ stopped and dropped at the end, also on Ctrl-C or error.
         [--concurrency 20 50] [--members 200] [--sample 300] [--quiet-wait 300] [--keep-logs]
 
 A benchmark, not a test: it prints figures, never fails the build, and
-pytest does not collect it (testpaths = tests/).
+pytest does not collect it (testpaths = tests/). The reusable parts live next
+to it: system.py (the system, members, clean-up), load.py (the HTTP load
+driver, percentiles), cpu.py (CPU accounting).
 """
+
 import argparse
-import base64
-import http.client
-import json
 import multiprocessing as mp
 import os
 import random
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-RUN_SCRIPTS = {  # started in this order; stopped in the reverse
-    "registry": ROOT / "services/registry/run.sh",
-    "booking": ROOT / "services/booking/run.sh",
-    "notifications": ROOT / "services/notifications/run.sh",
-    "gateway": ROOT / "gateway/run.sh",
-}
-BASELINE = ("EchoHandler", "EchoRpc", "EchoHttp")
-ADMIN_KEY = "bench-admin-key"
-PG_ADMIN = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-RABBIT_API = "http://127.0.0.1:15672/api"
-RABBIT_USER = ("guest", "guest")
-HOST = "127.0.0.1"
-THREADS_PER_PROCESS = 10
-# consultation services with a specialist of their own (state-programmes and
-# own-business share one, whose 30 and 45 minute slots would overlap)
-CONSULTATION_SERVICES = ("jobs", "housing", "health", "psychologist", "lawyer", "state-programmes")
-DESKS = ("ili-desks", "konaev-desks")
+# bench/ is not a package: its modules are imported from this script's
+# directory. `python bench/gateway_load.py` puts it first on sys.path already;
+# this covers other ways of loading the file (runpy, an import). The spawned
+# load generators get the parent's sys.path.
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from cpu import say, wait_quiet  # noqa: E402
+from load import drive, percentile  # noqa: E402
+from system import Bench, run_and_clean_up  # noqa: E402
+
 SCENARIOS = ("echo", "centers", "availability", "bookings")
 TARGET_BOOKING_THROUGHPUT = 0.70  # of the baseline's, at the same concurrency
 TARGET_BOOKING_P99 = 2.0          # times the baseline's
 TARGET_READ_THROUGHPUT = 1.0
-
-
-def say(line):
-    print(f"bench: {line}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def percentile(sorted_values, p):
-    """Nearest rank; None for no values."""
-    if not sorted_values:
-        return None
-    rank = max(1, int(round(p / 100 * len(sorted_values) + 0.4999)))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
-# --- where the CPU goes: /proc, in jiffies ----------------------------------------------------
-
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _proc_jiffies(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def _all_processes():
-    """{pid: (name, jiffies)} of every process on the machine."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    raw = f.read()
-                name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
-                found[int(entry)] = (name, int(rest[11]) + int(rest[12]))  # utime + stime
-            except (OSError, ValueError, IndexError):
-                pass
-    return found
-
-
-def cpu_snapshot(groups):
-    """Every process's jiffies, the components' pids and the machine's busy jiffies."""
-    try:
-        with open("/proc/stat") as f:
-            cpu = [int(x) for x in f.readline().split()[1:]]
-        machine = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
-    except OSError:
-        machine = 0
-    return {"processes": _all_processes(), "groups": groups, "machine": machine}
-
-
-def cpu_percent(before, after, seconds):
-    """% of one core per component over the window: each of `groups`,
-    RabbitMQ (beam.smp), PostgreSQL (every postgres process on the machine),
-    other processes, and `kernel+` (softirq and processes that began and
-    ended inside the window), and the whole machine."""
-    old, new = before["processes"], after["processes"]
-    delta = {pid: jiffies - old[pid][1] if pid in old and old[pid][0] == name else jiffies
-             for pid, (name, jiffies) in new.items()}
-    result, seen = {}, set()
-    for component, pids in after["groups"].items():
-        result[component] = sum(delta.get(pid, 0) for pid in pids)
-        seen.update(pids)
-    for component, prefix in (("rabbitmq", "beam.smp"), ("postgres", "postgres")):
-        pids = [pid for pid, (name, _) in new.items() if name.startswith(prefix) and pid not in seen]
-        result[component] = sum(delta[pid] for pid in pids)
-        seen.update(pids)
-    result["other"] = sum(d for pid, d in delta.items() if pid not in seen)
-    result["machine"] = after["machine"] - before["machine"]
-    result["kernel+"] = result["machine"] - sum(v for k, v in result.items() if k != "machine")
-    return {k: max(0.0, v / TICK / seconds * 100) for k, v in result.items()}
-
-
-# --- the load generator: separate processes, a thread per client -------------------------------
-
-def _client_thread(port, spec, tokens, counter, start_at, measure_from, end_at, record):
-    """One client: one keep-alive connection, one request at a time until end_at."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    try:
-        conn.connect()
-    except OSError:
-        pass
-    bodies = spec.get("bodies")
-    sent = 0
-    delay = start_at - time.time()
-    if delay > 0:
-        time.sleep(delay)
-    while True:
-        began = time.time()
-        if began >= end_at:
-            break
-        headers = {"Accept": "application/json"}
-        body = None
-        if bodies is not None:
-            with counter.get_lock():
-                index = counter.value
-                counter.value += 1
-            if index >= len(bodies):
-                record("exhausted", None, began, began)
-                break
-            body = bodies[index]
-            headers["Content-Type"] = "application/json"
-            headers["Authorization"] = "Bearer " + tokens[sent % len(tokens)]
-        sent += 1
-        started = time.perf_counter()
-        try:
-            conn.request(spec["method"], spec["path"], body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-        except Exception as exc:  # a failed request is counted by its exception's name
-            status = type(exc).__name__
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=60)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        done = time.time()
-        if began >= measure_from and done <= end_at:
-            record(status, elapsed_ms, began, done)
-    conn.close()
-
-
-def _load_process(port, spec, token_sets, counter, go, start_value, warmup, duration, results, ready):
-    statuses, latencies, lock = Counter(), [], threading.Lock()
-
-    def record(status, elapsed_ms, began, done):
-        with lock:
-            statuses[status] += 1
-            if isinstance(status, int) and 200 <= status < 300:
-                latencies.append(elapsed_ms)
-
-    ready.put(os.getpid())
-    go.wait()
-    start_at = start_value.value
-    measure_from, end_at = start_at + warmup, start_at + warmup + duration
-    threads = [threading.Thread(target=_client_thread, daemon=True,
-                                args=(port, spec, tokens, counter, start_at, measure_from, end_at, record))
-               for tokens in token_sets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.put({"statuses": dict(statuses), "latencies": latencies})
-
-
-def drive(port, spec, concurrency, warmup, duration, token_sets=None, counter=None, cpu_groups=None):
-    """Run `concurrency` clients from ceil(concurrency/10) processes; returns
-    (Counter of statuses, sorted 2xx latencies in ms, (measure start, end) as
-    epoch seconds, {component: % of a core} over the measured window)."""
-    ctx = mp.get_context("spawn")
-    counter = counter if counter is not None else ctx.Value("q", 0)
-    go, start_value = ctx.Event(), ctx.Value("d", 0.0)
-    results, ready = ctx.Queue(), ctx.Queue()
-    token_sets = token_sets or [[""]] * concurrency
-    groups = [list(range(i, min(i + THREADS_PER_PROCESS, concurrency)))
-              for i in range(0, concurrency, THREADS_PER_PROCESS)]
-    processes = [ctx.Process(target=_load_process, daemon=True,
-                             args=(port, spec, [token_sets[i] for i in group], counter, go,
-                                   start_value, warmup, duration, results, ready))
-                 for group in groups]
-    try:
-        for proc in processes:
-            proc.start()
-        for _ in processes:
-            ready.get(timeout=60)
-        start_value.value = time.time() + 0.5
-        go.set()
-        groups = {**(cpu_groups or {}), "loadgen": [proc.pid for proc in processes]}
-        time.sleep(max(0.0, start_value.value + warmup - time.time()))
-        before = cpu_snapshot(groups)
-        time.sleep(max(0.0, start_value.value + warmup + duration - time.time()))
-        cpu = cpu_percent(before, cpu_snapshot(groups), duration)
-        statuses, latencies = Counter(), []
-        for _ in processes:
-            part = results.get(timeout=warmup + duration + 120)
-            statuses.update(part["statuses"])
-            latencies.extend(part["latencies"])
-        for proc in processes:
-            proc.join(timeout=10)
-    finally:
-        for proc in processes:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(timeout=5)
-    window = (start_value.value + warmup, start_value.value + warmup + duration)
-    return statuses, sorted(latencies), window, cpu
-
-
-# --- the system under test ---------------------------------------------------------------------
-
-class Rabbit:
-    def __init__(self):
-        self.auth = "Basic " + base64.b64encode(":".join(RABBIT_USER).encode()).decode()
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(RABBIT_API + path, data=data, method=method,
-                                         headers={"Authorization": self.auth,
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return json.loads(raw) if raw else None
-
-    def create_vhost(self, name):
-        self.call("PUT", f"/vhosts/{name}", {})
-        self.call("PUT", f"/permissions/{name}/{RABBIT_USER[0]}",
-                  {"configure": ".*", "write": ".*", "read": ".*"})
-
-    def delete_vhost(self, name):
-        try:
-            self.call("DELETE", f"/vhosts/{name}")
-        except urllib.error.HTTPError as err:
-            if err.code != 404:
-                raise
-
-
-class Bench:
-    def __init__(self, args):
-        from sqlalchemy import create_engine
-
-        self.args = args
-        self.tag = uuid.uuid4().hex[:8]
-        self.vhost = f"jastar_bench_{self.tag}"
-        self.rabbit = Rabbit()
-        self.vhost_made = False
-        self.pg_admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        self.databases = {}
-        self.engines = {}
-        self.processes = {}
-        self.log_dir = Path(tempfile.mkdtemp(prefix="jastar-bench-"))
-        self.port = free_port()
-        self.echo_port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.env = None
-
-    # infrastructure
-
-    def create_infrastructure(self):
-        from sqlalchemy import text
-
-        self.rabbit.create_vhost(self.vhost)
-        self.vhost_made = True
-        with self.pg_admin.connect() as conn:
-            for service in RUN_SCRIPTS:
-                name = f"jastar_bench_{service}_{self.tag}"
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-                self.databases[service] = name
-        env = dict(os.environ,
-                   PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-                   AMQP_URI=f"pyamqp://{RABBIT_USER[0]}:{RABBIT_USER[1]}@{HOST}:5672/{self.vhost}",
-                   PYTHONWARNINGS="ignore::DeprecationWarning", PYTHONUNBUFFERED="1",
-                   JASTAR_ENV="development", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
-                   RATE_LIMIT_PER_SECOND="1000000", RATE_LIMIT_BURST="1000000",
-                   BOOKING_MAX_ACTIVE_SPACE="1000000", BOOKING_MAX_ACTIVE_CONSULTATION="1000000",
-                   OUTBOX_POLL_SECONDS="0.5", SHUTDOWN_TIMEOUT_SECONDS="5",
-                   JWT_TTL_SECONDS="14400", LOG_LEVEL="WARNING", GATEWAY_PORT=str(self.port))
-        for service, name in self.databases.items():
-            env[f"{service.upper()}_DATABASE_URL"] = self.db_url(service)
-        self.env = env
-
-    def db_url(self, service):
-        return PG_ADMIN.rsplit("/", 1)[0] + "/" + self.databases[service]
-
-    def engine(self, service):
-        from sqlalchemy import create_engine
-
-        if service not in self.engines:
-            self.engines[service] = create_engine(self.db_url(service), pool_size=2)
-        return self.engines[service]
-
-    def service_env(self, service):
-        return {**self.env, "DATABASE_URL": self.db_url(service), "METRICS_PORT": str(free_port())}
-
-    # processes
-
-    def _spawn(self, key, argv, env, cwd=None):
-        log = open(self.log_dir / f"{key}.log", "ab")
-        self.processes[key] = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log,
-                                               stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-
-    def start_system(self):
-        # as `make run`: topology and the registry's schema first, then the demo data
-        for what, argv in (("topology", ["jastar-topology", "declare"]),
-                           ("registry migration", ["jastar-registry-migrate"]),
-                           ("demo data", ["jastar-registry-seed"])):
-            result = subprocess.run(argv, env=self.service_env("registry"), cwd=ROOT / "services/registry",
-                                    capture_output=True, text=True)
-            if result.returncode != 0:
-                raise RuntimeError(f"{what} failed:\n{result.stdout}{result.stderr}")
-        for service, script in RUN_SCRIPTS.items():
-            self._spawn(service, ["sh", str(script)], self.service_env(service))
-        self.wait_http(self.url + "/ready", list(RUN_SCRIPTS), 120)
-
-    def start_baseline(self):
-        amqp = self.env["AMQP_URI"]
-        for name, workers in (("http", 50), ("backend", 10)):  # as the gateway and the services
-            (self.log_dir / f"echo-{name}.yml").write_text(
-                f"AMQP_URI: '{amqp}'\nWEB_SERVER_ADDRESS: '{HOST}:{self.echo_port}'\n"
-                f"max_workers: {workers}\nparent_calls_tracked: 10\n"
-                "LOGGING:\n  version: 1\n  root:\n    level: WARNING\n")
-        env = {**self.env, "PYTHONPATH": str(BENCH)}
-        for cls in BASELINE:
-            config = self.log_dir / ("echo-http.yml" if cls == "EchoHttp" else "echo-backend.yml")
-            self._spawn(cls, [str(BIN / "nameko"), "run", "--config", str(config), f"baseline_echo:{cls}"],
-                        env, cwd=BENCH)
-        self.wait_http(f"http://{HOST}:{self.echo_port}/echo", list(BASELINE), 60)
-
-    def wait_http(self, url, keys, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for key in keys:
-                proc = self.processes[key]
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{key} exited with {proc.returncode}:\n{self.tail(key)}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{url} not ready in {seconds}s; logs in {self.log_dir}")
-
-    def cpu_groups(self):
-        groups = {key: [proc.pid] for key, proc in self.processes.items() if key in RUN_SCRIPTS}
-        groups["echo"] = [self.processes[key].pid for key in BASELINE if key in self.processes]
-        return groups
-
-    def tail(self, key, chars=3000):
-        try:
-            return (self.log_dir / f"{key}.log").read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def stop_processes(self):
-        keys = list(reversed(list(self.processes)))
-        for key in keys:
-            proc = self.processes[key]
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for key in keys:
-            proc = self.processes[key]
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                say(f"{key} did not stop on SIGTERM; killing it")
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # its own session: run.sh and nameko
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=10)
-        self.processes.clear()
-
-    def cleanup(self, keep_logs=False):
-        from sqlalchemy import text
-
-        try:
-            self.stop_processes()
-        finally:
-            for engine in self.engines.values():
-                engine.dispose()
-            with self.pg_admin.connect() as conn:
-                for name in self.databases.values():
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            self.pg_admin.dispose()
-            if self.vhost_made:
-                self.rabbit.delete_vhost(self.vhost)
-            if keep_logs:
-                say(f"logs kept in {self.log_dir}")
-            else:
-                shutil.rmtree(self.log_dir, ignore_errors=True)
-
-    # members and what they can book
-
-    def api(self, method, path, body=None, token=None, expect=(200, 201, 202)):
-        import requests
-
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = requests.request(method, self.url + path, json=body, headers=headers, timeout=30)
-        if response.status_code not in expect:
-            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:500]}")
-        return response.json()
-
-    def make_members(self, count):
-        """Registered members (about 20 years old) with an access token each;
-        returns [(member_id, token)] once booking's copy has them all."""
-        from sqlalchemy import text
-
-        today = date.today()
-
-        def one(n):
-            phone = f"+7 701 {n // 10000 % 1000:03d} {n // 100 % 100:02d} {n % 100:02d}"
-            member = self.api("POST", "/v1/members", {
-                "full_name": f"Bench Member {n}", "phone": phone, "language": "ru", "consent": True,
-                "birth_date": date(today.year - 20, 1 + n % 12, 1 + n % 28).isoformat()})
-            code = self.api("POST", "/v1/auth/otp", {"phone": phone})["code"]
-            token = self.api("POST", "/v1/auth/token", {"phone": phone, "code": code})["access_token"]
-            return member["id"], token
-
-        with ThreadPoolExecutor(8) as pool:
-            members = list(pool.map(one, range(1000, 1000 + count)))
-        ids = [member_id for member_id, _ in members]
-        deadline = time.monotonic() + 120
-        while True:
-            with self.engine("booking").connect() as conn:
-                have = conn.execute(text("SELECT count(*) FROM registry_copies WHERE kind = 'member' "
-                                         "AND obj_id = ANY(:ids)"), {"ids": ids}).scalar()
-            if have == len(ids):
-                return members
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"booking's copy has {have} of {len(ids)} members after 120s")
-            time.sleep(0.5)
-
-    def bookable(self):
-        """Request bodies, each for a different free desk hour or consultation
-        slot in the booking window, interleaved across resources so that
-        neighbouring requests lock different rows."""
-        today = date.today()
-        span = {"from": today.isoformat(), "to": (today + timedelta(days=30)).isoformat()}
-        earliest = datetime.now(timezone.utc) + timedelta(hours=3)  # keeps the min notice all run long
-        queues = []
-        for space_id in DESKS:
-            items = self.api("GET", "/v1/availability?" + urllib.parse.urlencode({"space_id": space_id, **span}))
-            queues.append([{"kind": "space", "space_id": space_id, "starts_at": s["starts_at"],
-                            "ends_at": s["ends_at"]}
-                           for s in items["items"] if _utc(s["starts_at"]) >= earliest
-                           for _ in range(s["free"])])
-        for service_id in CONSULTATION_SERVICES:
-            items = self.api("GET", "/v1/availability?" + urllib.parse.urlencode({"service_id": service_id,
-                                                                                   **span}))
-            queues.append([{"kind": "consultation", "service_id": service_id,
-                            "specialist_id": s["specialist_id"], "starts_at": s["starts_at"]}
-                           for s in items["items"] if _utc(s["starts_at"]) >= earliest])
-        bodies = []
-        while any(queues):
-            for queue in queues:
-                if queue:
-                    bodies.append(json.dumps(queue.pop(0)).encode())
-        return bodies
-
-    # after a booking run
-
-    def settle(self, seconds=180):
-        """Wait until every booking event is published and its message recorded."""
-        from sqlalchemy import text
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with self.engine("booking").connect() as conn:
-                unsent = conn.execute(text("SELECT count(*) FROM jastar_outbox WHERE sent_at IS NULL")).scalar()
-                confirmed = conn.execute(text("SELECT count(*) FROM bookings WHERE state = 'confirmed'")).scalar()
-            with self.engine("notifications").connect() as conn:
-                recorded = conn.execute(text(
-                    "SELECT count(DISTINCT booking_id) FROM messages "
-                    "WHERE message_type = 'booking_confirmed'")).scalar()
-            if unsent == 0 and recorded >= confirmed:
-                time.sleep(1)
-                return True
-            time.sleep(1)
-        say(f"not settled after {seconds}s: {unsent} events unsent, {recorded}/{confirmed} messages")
-        return False
-
-    def notification_latency(self, window, sample, seconds=180):
-        """For a sample of the bookings created in the window: ms from the
-        booking's created_at to its message's created_at (recorded) and sent_at."""
-        from sqlalchemy import text
-
-        begin, end = (datetime.fromtimestamp(t, timezone.utc) for t in window)
-        with self.engine("booking").connect() as conn:
-            made = dict(conn.execute(text(
-                "SELECT id, created_at FROM bookings WHERE created_at BETWEEN :a AND :b "
-                "AND state = 'confirmed'"), {"a": begin, "b": end}).all())
-        ids = random.Random(7).sample(sorted(made), min(sample, len(made)))
-        deadline = time.monotonic() + seconds
-        while True:
-            with self.engine("notifications").connect() as conn:
-                rows = conn.execute(text(
-                    "SELECT booking_id, min(created_at), min(sent_at), count(sent_at) = count(*) "
-                    "FROM messages WHERE message_type = 'booking_confirmed' AND booking_id = ANY(:ids) "
-                    "GROUP BY booking_id"), {"ids": ids}).all()
-            if (len(rows) == len(ids) and all(row[3] for row in rows)) or time.monotonic() > deadline:
-                break
-            time.sleep(1)
-        recorded = sorted((row[1] - made[row[0]]).total_seconds() * 1000 for row in rows)
-        sent = sorted((row[2] - made[row[0]]).total_seconds() * 1000 for row in rows if row[2] is not None)
-        return len(ids), recorded, sent
-
-
-def _utc(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-# --- the run -----------------------------------------------------------------------------------
-
-def machine_busy(seconds=3):
-    """% of the machine's CPU busy over `seconds`."""
-    before = cpu_snapshot({})
-    time.sleep(seconds)
-    return cpu_percent(before, cpu_snapshot({}), seconds)["machine"] / (os.cpu_count() or 1)
-
-
-def wait_quiet(limit_seconds, threshold=25):
-    """Other jobs on the machine (test suites, builds) skew every figure: wait
-    a while for them to finish, then go on anyway and say so."""
-    deadline = time.monotonic() + limit_seconds
-    busy = machine_busy()
-    while busy > threshold and time.monotonic() < deadline:
-        say(f"machine {busy:.0f}% busy before starting; waiting for it to quieten")
-        time.sleep(5)
-        busy = machine_busy()
-    return busy
 
 
 def run(bench, args):
@@ -640,10 +99,36 @@ def run(bench, args):
                 if statuses.get("exhausted"):
                     say("ran out of free slots: raise the booking window or shorten the run")
                 bench.settle()
-                latencies[concurrency] = bench.notification_latency(window, args.sample)
+                latencies[concurrency] = notification_latency(bench, window, args.sample)
             else:
                 time.sleep(1)
     report(table, latencies, cpus, args)
+
+
+def notification_latency(bench, window, sample, seconds=180):
+    """For a sample of the bookings created in the window: ms from the
+    booking's created_at to its message's created_at (recorded) and sent_at."""
+    from sqlalchemy import text
+
+    begin, end = (datetime.fromtimestamp(t, timezone.utc) for t in window)
+    with bench.engine("booking").connect() as conn:
+        made = dict(conn.execute(text(
+            "SELECT id, created_at FROM bookings WHERE created_at BETWEEN :a AND :b "
+            "AND state = 'confirmed'"), {"a": begin, "b": end}).all())
+    ids = random.Random(7).sample(sorted(made), min(sample, len(made)))
+    deadline = time.monotonic() + seconds
+    while True:
+        with bench.engine("notifications").connect() as conn:
+            rows = conn.execute(text(
+                "SELECT booking_id, min(created_at), min(sent_at), count(sent_at) = count(*) "
+                "FROM messages WHERE message_type = 'booking_confirmed' AND booking_id = ANY(:ids) "
+                "GROUP BY booking_id"), {"ids": ids}).all()
+        if (len(rows) == len(ids) and all(row[3] for row in rows)) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    recorded = sorted((row[1] - made[row[0]]).total_seconds() * 1000 for row in rows)
+    sent = sorted((row[2] - made[row[0]]).total_seconds() * 1000 for row in rows if row[2] is not None)
+    return len(ids), recorded, sent
 
 
 def report(table, latencies, cpus, args):
@@ -723,10 +208,6 @@ def report(table, latencies, cpus, args):
             print(f"{label:<14}{concurrency:>5}" + "".join(f"{cpu.get(c, 0):>9.0f}" for c in columns))
 
 
-def _interrupt(*_):
-    raise KeyboardInterrupt
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=15, help="measured seconds per scenario")
@@ -740,27 +221,7 @@ def main():
     parser.add_argument("--quiet-wait", type=float, default=300,
                         help="seconds to wait for other jobs on the machine to finish first")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, _interrupt)
-    bench = Bench(args)
-    failed = False
-    try:
-        run(bench, args)
-    except KeyboardInterrupt:
-        failed = True
-        say("interrupted; cleaning up")
-    except Exception:
-        failed = True
-        import traceback
-        traceback.print_exc()
-        for key in list(bench.processes):
-            tail = bench.tail(key, 1500)
-            if tail:
-                say(f"--- {key} log tail ---\n{tail}")
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
-        bench.cleanup(keep_logs=args.keep_logs or failed)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    return 0
+    return run_and_clean_up(Bench(args), run, args, keep_logs=args.keep_logs)
 
 
 if __name__ == "__main__":

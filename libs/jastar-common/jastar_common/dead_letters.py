@@ -11,9 +11,11 @@ from .topology import ATTEMPT_HEADER, ERROR_HEADER, SUBSCRIPTIONS, dead_letter_q
 
 def _subscription(queue_name):
     name = queue_name.removesuffix(".dlq")
-    if name not in SUBSCRIPTIONS:
-        raise KeyError(f"unknown subscription queue {queue_name!r}; known: {sorted(SUBSCRIPTIONS)}")
-    return SUBSCRIPTIONS[name]
+    for sub in SUBSCRIPTIONS.values():
+        if name in (sub.queue_name, sub.key):
+            return sub
+    known = sorted(s.queue_name for s in SUBSCRIPTIONS.values())
+    raise KeyError(f"unknown subscription queue {queue_name!r}; known: {known}")
 
 
 def list_dead_letters(queue_name, limit=100, uri=None):

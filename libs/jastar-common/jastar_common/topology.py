@@ -29,8 +29,14 @@ class Subscription:
     keys: tuple
 
     @property
-    def queue_name(self):
+    def key(self):
         return f"jastar.{self.service}.{self.name}"
+
+    @property
+    def queue_name(self):
+        # EVENT_QUEUE_SUFFIX moves a running system to new queues (a queue's
+        # type cannot change in place, e.g. classic to quorum): docs/runbook.md
+        return self.key + setting("EVENT_QUEUE_SUFFIX", "")
 
     @property
     def retry_queue_name(self):
@@ -42,7 +48,7 @@ class Subscription:
 
 
 SUBSCRIPTIONS = {
-    s.queue_name: s for s in [
+    s.key: s for s in [
         # booking keeps its own copy of the registry data it books against
         Subscription("booking", "registry_changes", (
             "district.*", "centre.*", "space.*", "service.*", "specialist.*",

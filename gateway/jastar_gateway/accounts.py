@@ -162,7 +162,7 @@ def use_login_code(uow, phone, code, pepper, max_attempts=5):
         row = uow.session.execute(select(login_codes).where(
             login_codes.c.phone == phone, login_codes.c.used_at.is_(None),
             login_codes.c.expires_at > now).order_by(login_codes.c.created_at.desc())
-            .limit(1)).mappings().first()
+            .limit(1).with_for_update()).mappings().first()  # parallel guesses count one by one
         if row is None or row["attempts"] >= max_attempts:
             return False
         good = hmac.compare_digest(row["code_hash"], _digest(pepper, f"{phone}:{code}"))

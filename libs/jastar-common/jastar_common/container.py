@@ -21,11 +21,14 @@ class BoundedStopContainer(ServiceContainer):
     stopping = False
 
     def stop(self):
+        guard = None
         if not self.stopping:
             self.stopping = True
             deadline = setting("SHUTDOWN_TIMEOUT_SECONDS", 30, float)
-            eventlet.spawn_after(deadline, _give_up, self.service_name, deadline)
+            guard = eventlet.spawn_after(deadline, _give_up, self.service_name, deadline)
         super().stop()
+        if guard is not None:
+            guard.cancel()  # stopped in time: the process may live on (tests, runners)
 
 
 def _give_up(service, deadline):

@@ -11,6 +11,10 @@ from .config import amqp_uri
 
 log = logging.getLogger(__name__)
 
+# a broker that stops confirming (memory or disk alarm, half-open connection)
+# must fail the publish, not hang it: the outbox keeps the row for later
+PUBLISH_TIMEOUT = 10
+
 
 class Unroutable(Exception):
     pass
@@ -55,7 +59,7 @@ class ConfirmingPublisher:
                 delivery_mode=2, content_type="application/json",
                 content_encoding="utf-8", headers=headers or {},
                 message_id=message_id, expiration=expiration, declare=list(declare),
-                retry=False,
+                retry=False, timeout=PUBLISH_TIMEOUT, confirm_timeout=PUBLISH_TIMEOUT,
             )
         except Exception:
             self.close()

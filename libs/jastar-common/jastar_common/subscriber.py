@@ -55,7 +55,12 @@ class EventSubscriber(Consumer):
             envelope = Envelope.from_dict(payload)
         except (ValueError, TypeError, ValidationError) as exc:
             # malformed: no retry will mend it
-            self._dead_letter(message, f"invalid envelope: {exc}")
+            try:
+                self._dead_letter(message, f"invalid envelope: {exc}")
+            except Exception:
+                log.exception("could not dead-letter a malformed event; requeueing")
+                self.consumer.requeue_message(message)
+                return
             self.consumer.ack_message(message)
             return
         super().handle_message(envelope, message)

@@ -88,8 +88,9 @@ class BookingRepository:
     def add(self, booking):
         self.session.add(booking)
 
-    def get(self, booking_id):
-        return self.session.get(model.Booking, booking_id)
+    def get(self, booking_id, for_update=False):
+        return self.session.get(model.Booking, booking_id, with_for_update=for_update or None,
+                                populate_existing=for_update)
 
     def by_idempotency_key(self, member_id, key):
         return self.session.scalar(select(model.Booking).where(
@@ -176,8 +177,9 @@ class WaitlistRepository:
     def add(self, entry):
         self.session.add(entry)
 
-    def get(self, entry_id):
-        return self.session.get(model.WaitlistEntry, entry_id)
+    def get(self, entry_id, for_update=False):
+        return self.session.get(model.WaitlistEntry, entry_id, with_for_update=for_update or None,
+                                populate_existing=for_update)
 
     def by_idempotency_key(self, member_id, key):
         W = model.WaitlistEntry

@@ -51,6 +51,8 @@ def create(uow, caller, request, policy, now):
     member_id = access.member_for_request(caller, request.get("member_id"))
     key = request.get("idempotency_key")
     with uow:
+        # under the member's lock: a concurrent retry then sees the first one's commit
+        uow.lock(f"member:{member_id}")
         if key:
             earlier = uow.bookings.by_idempotency_key(member_id, key)
             if earlier is not None:
@@ -59,7 +61,6 @@ def create(uow, caller, request, policy, now):
             if earlier_entry is not None:
                 return "waitlist", earlier_entry
         member = _active_member(uow, member_id)
-        uow.lock(f"member:{member_id}")
         kind = request["kind"]
         if kind == "seat":
             return waitlist.take_seat(uow, caller, member, request, policy, now)
@@ -143,8 +144,10 @@ def get(uow, caller, booking_id):
         return _visible(uow, caller, booking_id)
 
 
-def _visible(uow, caller, booking_id):
-    booking = uow.bookings.get(booking_id)
+def _visible(uow, caller, booking_id, for_change=False):
+    """The booking if the caller may see it; for a change, read under its row
+    lock so the state checked is the state written over."""
+    booking = uow.bookings.get(booking_id, for_update=for_change)
     if booking is None:
         raise NotFound(f"booking {booking_id} not found", entity="booking", id=booking_id)
     access.check_can_see(caller, booking)
@@ -155,7 +158,7 @@ def cancel(uow, caller, booking_id, reason, policy, now):
     """Cancel; members keep the minimum notice, staff may cancel any time. A
     freed seat is offered to the first in the waitlist in the same transaction."""
     with uow:
-        booking = _visible(uow, caller, booking_id)
+        booking = _visible(uow, caller, booking_id, for_change=True)
         uow.lock(lock_key(booking.kind, booking.resource_id))
         if booking.state not in ("pending", "confirmed"):
             raise Conflict(f"a {booking.state} booking cannot be cancelled", state=booking.state)
@@ -172,7 +175,7 @@ def reschedule(uow, caller, booking_id, starts_at, ends_at, policy, now):
     """Move a consultation or space booking to a new time in one transaction:
     the old time is freed only if the new one is taken."""
     with uow:
-        booking = _visible(uow, caller, booking_id)
+        booking = _visible(uow, caller, booking_id, for_change=True)
         if booking.kind == "seat":
             raise RuleBroken("seats follow their session; cancel instead", rule="not_reschedulable")
         if booking.state not in ("pending", "confirmed"):
@@ -223,8 +226,9 @@ def _move_space(uow, booking, starts_at, ends_at, now, policy):
 
 def check_in(uow, caller, booking_id, policy, now):
     with uow:
-        booking = _visible(uow, caller, booking_id)
+        booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
+        uow.lock(lock_key(booking.kind, booking.resource_id))
         if booking.state != "confirmed":
             raise Conflict(f"a {booking.state} booking cannot be checked in", state=booking.state)
         if not booking.starts_at - policy.check_in_opens <= now < booking.ends_at:
@@ -253,8 +257,9 @@ def release_member(uow, member_id, policy, now):
 def mark_no_show(uow, caller, booking_id, now):
     """Staff mark a member as not come (the sweeper does it after the grace)."""
     with uow:
-        booking = _visible(uow, caller, booking_id)
+        booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
+        uow.lock(lock_key(booking.kind, booking.resource_id))
         if booking.state != "confirmed":
             raise Conflict(f"a {booking.state} booking cannot be a no-show", state=booking.state)
         if now < booking.starts_at:
@@ -267,8 +272,9 @@ def mark_no_show(uow, caller, booking_id, now):
 def decide(uow, caller, booking_id, approve, reason, now):
     """Staff approve or reject a pending booking (spaces that need approval)."""
     with uow:
-        booking = _visible(uow, caller, booking_id)
+        booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
+        uow.lock(lock_key(booking.kind, booking.resource_id))
         if booking.state != "pending":
             raise Conflict(f"a {booking.state} booking is not waiting for approval", state=booking.state)
         _move(uow, booking, "confirmed" if approve else "rejected", now, reason=reason, by="staff")

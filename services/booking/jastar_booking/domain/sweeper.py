@@ -11,7 +11,9 @@ def sweep(unit_of_work, policy, now, batch=200):
     """Returns {what: how many}. Each step is its own transaction."""
     done = {"offers_expired": 0, "no_shows": 0, "unapproved": 0, "completed": 0}
     with unit_of_work() as uow:
-        for entry in uow.waitlist.expired_offers(now, batch):
+        expired = uow.waitlist.expired_offers(now, batch)
+        uow.lock(*[waitlist.lock_key(e.resource_id) for e in expired])
+        for entry in expired:
             done["offers_expired"] += waitlist.expire_offer(uow, entry, policy, now)
         uow.commit()
     steps = [
@@ -21,8 +23,10 @@ def sweep(unit_of_work, policy, now, batch=200):
     ]
     for name, state, starts_before, ends_before, new_state, reason in steps:
         with unit_of_work() as uow:
-            for booking in uow.bookings.due(state, starts_before, batch, ends_before=ends_before):
-                uow.lock(lock_key(booking.kind, booking.resource_id))
+            due = uow.bookings.due(state, starts_before, batch, ends_before=ends_before)
+            # all at once, sorted: two sweepers (or a sweeper and a cancel) cannot deadlock
+            uow.lock(*[lock_key(b.kind, b.resource_id) for b in due])
+            for booking in due:
                 _move(uow, booking, new_state, now, reason=reason, by="system")
                 done[name] += 1
             uow.commit()

@@ -13,7 +13,7 @@ from .events import booking_data, waitlist_data
 from .model import Booking, WaitlistEntry
 
 
-def _lock_key(resource_id):
+def lock_key(resource_id):
     return f"seat:{resource_id}"
 
 
@@ -60,7 +60,7 @@ def take_seat(uow, caller, member, request, policy, now):
         raise RuleBroken("it has already started", rule="already_started")
     policies.check_eligibility(programme, member, starts_at)
     policies.check_not_suspended(policy, uow.bookings.no_show_times(member.id, now - policy.no_show_window), now)
-    uow.lock(_lock_key(resource_id))
+    uow.lock(lock_key(resource_id))
     if any(b.member_id == member.id for b in uow.bookings.active_for(resource_id)):
         raise Conflict("you already have a seat", rule="one_seat_per_member")
     if uow.waitlist.of_member(resource_id, member.id) is not None:
@@ -113,7 +113,7 @@ def _programme_and_session(uow, resource_id):
 
 
 def _own_entry(uow, caller, entry_id):
-    entry = uow.waitlist.get(entry_id)
+    entry = uow.waitlist.get(entry_id, for_update=True)  # the state checked is the state written over
     if entry is None or not (caller.is_privileged or (caller.is_member and entry.member_id == caller.id)
                              or caller.works_at(entry.centre_id)):
         raise NotFound(f"waitlist entry {entry_id} not found", entity="waitlist_entry", id=entry_id)
@@ -124,7 +124,7 @@ def accept(uow, caller, entry_id, policy, now):
     """The offered member takes the held seat."""
     with uow:
         entry = _own_entry(uow, caller, entry_id)
-        uow.lock(f"member:{entry.member_id}", _lock_key(entry.resource_id))
+        uow.lock(f"member:{entry.member_id}", lock_key(entry.resource_id))
         if entry.state != "offered":
             raise Conflict(f"no open offer ({entry.state})", state=entry.state)
         if entry.offer_expires_at <= now:
@@ -154,7 +154,7 @@ def decline(uow, caller, entry_id, policy, now):
 
 def leave(uow, entry, policy, now):
     """Inside a unit of work: the entry leaves the line; a held offer passes on."""
-    uow.lock(_lock_key(entry.resource_id))
+    uow.lock(lock_key(entry.resource_id))
     was_offered = entry.state == "offered"
     entry.state, entry.updated_at = ("declined" if was_offered else "left"), now
     uow.touch()
@@ -165,7 +165,7 @@ def leave(uow, entry, policy, now):
 
 def expire_offer(uow, entry, policy, now):
     """Sweeper: an offer nobody answered in time passes to the next in line."""
-    uow.lock(_lock_key(entry.resource_id))
+    uow.lock(lock_key(entry.resource_id))
     if entry.state != "offered" or entry.offer_expires_at > now:
         return False
     entry.state, entry.updated_at = "expired", now

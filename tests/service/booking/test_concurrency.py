@@ -90,3 +90,44 @@ def test_two_hundred_enrolments_for_ten_seats_then_cancellations_and_an_expired_
     assert sorted(d["position"] for _, d in events(booking.url, "waitlist.offered")) == \
         [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert len(events(booking.url, "waitlist.offer_expired")) == 5
+
+
+def test_a_cancel_racing_a_check_in_lets_exactly_one_win(new_pg_database):
+    """The state checked is the state written over: on PostgreSQL the booking
+    row is read under its lock, so the loser sees the winner's change."""
+    import eventlet
+    from jastar_booking.domain import bookings as use_cases
+    from jastar_booking.repository import BookingUnitOfWork
+    from jastar_common.caller import SYSTEM, Caller
+    from jastar_common.database import make_engine, make_session_factory
+    from jastar_common.migrations import upgrade_head
+    from . import world
+
+    url = new_pg_database("race")
+    upgrade_head("jastar_booking", url)
+    day = world.build(url, members=40)
+    engine = make_engine(url, pool_size=10)
+    factory = make_session_factory(engine)
+    uow = lambda: BookingUnitOfWork(factory, "booking")  # noqa: E731
+    policy, desk = Policy(), Caller("staff", "desk", ("c1",))
+    outcomes = []
+    for n in range(20):
+        start = local(day, 8) + timedelta(minutes=30 * n)
+        _, booking = use_cases.create(uow(), SYSTEM, {"kind": "consultation", "member_id": f"m-{n:03d}",
+                                                      "service_id": "svc", "specialist_id": "sp1",
+                                                      "starts_at": start}, policy, utcnow())
+
+        def attempt(action):
+            try:
+                action()
+                return "ok"
+            except Exception as exc:  # the loser's refusal is the point of the test
+                return type(exc).__name__
+
+        cancel = eventlet.spawn(attempt, lambda: use_cases.cancel(uow(), SYSTEM, booking.id, "race",
+                                                                  policy, start - timedelta(hours=1)))
+        check_in = eventlet.spawn(attempt, lambda: use_cases.check_in(uow(), desk, booking.id, policy,
+                                                                      start + timedelta(minutes=1)))
+        outcomes.append(sorted([cancel.wait(), check_in.wait()]))
+    engine.dispose()
+    assert all(pair == ["Conflict", "ok"] for pair in outcomes), outcomes

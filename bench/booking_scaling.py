@@ -42,9 +42,9 @@ HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from cpu import cpu_percent, cpu_snapshot, say, wait_quiet  # noqa: E402
+from cpu import cpu_percent, cpu_snapshot, say  # noqa: E402
 from load import HOST, drive, ok_count, percentile  # noqa: E402
-from system import Bench, run_and_clean_up  # noqa: E402
+from system import Bench, bring_up, run_and_clean_up  # noqa: E402
 
 REPLICA = "booking-2"
 CPU_COLUMNS = ("gateway", "booking", REPLICA, "registry", "notifications", "rabbitmq", "postgres",
@@ -132,17 +132,7 @@ def event_run(bench, count, seconds=300):
 
 
 def run(bench, args):
-    busy = wait_quiet(args.quiet_wait)
-    print(f"machine busy before the bench: {busy:.0f}% of {os.cpu_count()} cores"
-          + ("  (WARNING: other jobs are running; figures are skewed)" if busy > 25 else ""))
-    say(f"logs in {bench.log_dir}; vhost {bench.vhost}")
-    bench.create_infrastructure()
-    say("starting the system (4 services by their run.sh, PostgreSQL)")
-    bench.start_system()
-    say(f"registering {args.members} members and signing them in")
-    members = bench.make_members(args.members)
-    bodies = bench.bookable()
-    say(f"{len(bodies)} free desk hours and consultation slots to book")
+    members, bodies = bring_up(bench, args)
     counter = mp.get_context("spawn").Value("q", 0)  # shared by both runs: no slot is booked twice
     c = args.concurrency
     token_sets = [[token for _, token in members[i::c]] or [members[i % len(members)][1]] for i in range(c)]

@@ -47,9 +47,9 @@ HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from cpu import say, wait_quiet  # noqa: E402
+from cpu import say  # noqa: E402
 from load import drive, percentile  # noqa: E402
-from system import Bench, run_and_clean_up  # noqa: E402
+from system import Bench, bring_up, run_and_clean_up  # noqa: E402
 
 SCENARIOS = ("echo", "centers", "availability", "bookings")
 TARGET_BOOKING_THROUGHPUT = 0.70  # of the baseline's, at the same concurrency
@@ -58,19 +58,7 @@ TARGET_READ_THROUGHPUT = 1.0
 
 
 def run(bench, args):
-    busy = wait_quiet(args.quiet_wait)
-    print(f"machine busy before the bench: {busy:.0f}% of {os.cpu_count()} cores"
-          + ("  (WARNING: other jobs are running; figures are skewed)" if busy > 25 else ""))
-    say(f"logs in {bench.log_dir}; vhost {bench.vhost}")
-    bench.create_infrastructure()
-    say("starting the system (4 services by their run.sh, PostgreSQL)")
-    bench.start_system()
-    say("starting the baseline (3 nameko processes of bench/baseline_echo.py)")
-    bench.start_baseline()
-    say(f"registering {args.members} members and signing them in")
-    members = bench.make_members(args.members)
-    bodies = bench.bookable()
-    say(f"{len(bodies)} free desk hours and consultation slots to book")
+    members, bodies = bring_up(bench, args, baseline=True)
     ctx = mp.get_context("spawn")
     slot_counter = ctx.Value("q", 0)
 

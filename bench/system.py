@@ -346,6 +346,28 @@ class Bench:
         return False
 
 
+def bring_up(bench, args, baseline=False):
+    """The common start of every bench: a quiet machine, the system (and the
+    baseline), signed-in members, and the free slots to book. Returns
+    (members, bookable request bodies)."""
+    from cpu import say, wait_quiet
+    busy = wait_quiet(args.quiet_wait)
+    print(f"machine busy before the bench: {busy:.0f}% of {os.cpu_count()} cores"
+          + ("  (WARNING: other jobs are running; figures are skewed)" if busy > 25 else ""))
+    say(f"logs in {bench.log_dir}; vhost {bench.vhost}")
+    bench.create_infrastructure()
+    say("starting the system (4 services by their run.sh, PostgreSQL)")
+    bench.start_system()
+    if baseline:
+        say("starting the baseline (3 nameko processes of bench/baseline_echo.py)")
+        bench.start_baseline()
+    say(f"registering {args.members} members and signing them in")
+    members = bench.make_members(args.members)
+    bodies = bench.bookable()
+    say(f"{len(bodies)} free desk hours and consultation slots to book")
+    return members, bodies
+
+
 def _utc(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

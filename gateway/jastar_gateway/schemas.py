@@ -4,20 +4,15 @@ be written. The owning service checks meaning (a phone's format, a slot's
 freedom) and its errors come back naming the field too."""
 from datetime import date
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from jastar_common.validation import UtcDateTime
+from jastar_common.validation import StrictSchema, UtcDateTime
 
 ID = validate.Length(1, 40)
 MAX_PAGE = 100
 
 
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class Page(Strict):
+class Page(StrictSchema):
     limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 100_000))
 
@@ -49,7 +44,7 @@ class ProgrammeQuery(Page):
 SANE_DATE = validate.Range(date(2000, 1, 1), date(2100, 12, 31))
 
 
-class AvailabilityQuery(Strict):
+class AvailabilityQuery(StrictSchema):
     service_id = fields.String(validate=ID)
     specialist_id = fields.String(validate=ID)
     space_id = fields.String(validate=ID)
@@ -58,7 +53,7 @@ class AvailabilityQuery(Strict):
     date_to = fields.Date(data_key="to", validate=SANE_DATE)
 
 
-class OtpRequest(Strict):
+class OtpRequest(StrictSchema):
     phone = fields.String(required=True, validate=validate.Length(5, 40))
     role = fields.String(load_default="member", validate=validate.OneOf(("member", "staff")))
 
@@ -73,7 +68,7 @@ class Token(Schema):
     expires_in = fields.Integer()
 
 
-class Registration(Strict):
+class Registration(StrictSchema):
     full_name = fields.String(required=True, validate=validate.Length(2, 200))
     birth_date = fields.Date(required=True)
     phone = fields.String(required=True, validate=validate.Length(5, 40))
@@ -86,7 +81,7 @@ class Registration(Strict):
     consent = fields.Boolean(required=True)
 
 
-class MemberChanges(Strict):
+class MemberChanges(StrictSchema):
     full_name = fields.String(validate=validate.Length(2, 200))
     birth_date = fields.Date()
     phone = fields.String(validate=validate.Length(5, 40))
@@ -112,12 +107,12 @@ class Member(Schema):
     status = fields.String()
 
 
-class MemberLookup(Strict):
+class MemberLookup(StrictSchema):
     phone = fields.String(validate=validate.Length(5, 40))
     iin = fields.String(validate=validate.Length(12, 12))
 
 
-class NewBooking(Strict):
+class NewBooking(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(("consultation", "space", "seat")))
     member_id = fields.String(validate=validate.Length(1, 36),
                               metadata={"description": "staff booking for a member; members omit it"})
@@ -147,38 +142,38 @@ class Booking(Schema):
     reason = fields.String(allow_none=True)
 
 
-class Cancellation(Strict):
+class Cancellation(StrictSchema):
     reason = fields.String(validate=validate.Length(1, 500))
 
 
-class Reschedule(Strict):
+class Reschedule(StrictSchema):
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime()
 
 
-class DayQuery(Strict):
+class DayQuery(StrictSchema):
     date = fields.Date(required=True, validate=SANE_DATE)
 
 
-class NewStaff(Strict):
+class NewStaff(StrictSchema):
     phone = fields.String(required=True, validate=validate.Length(5, 40))
     full_name = fields.String(required=True, validate=validate.Length(2, 200))
     role = fields.String(load_default="staff", validate=validate.OneOf(("staff", "admin")))
     centre_ids = fields.List(fields.String(validate=ID), load_default=list)
 
 
-class NewApiKey(Strict):
+class NewApiKey(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
 
 
-class NewWebhook(Strict):
+class NewWebhook(StrictSchema):
     url = fields.String(required=True, validate=validate.Length(1, 2000))
     event_types = fields.List(fields.String(validate=validate.Length(1, 100)), required=True,
                               validate=validate.Length(min=1))
     description = fields.String(validate=validate.Length(max=500))
 
 
-class Preferences(Strict):
+class Preferences(StrictSchema):
     channels = fields.List(fields.String(validate=validate.OneOf(("sms", "email", "telegram", "log"))),
                            required=True)
     telegram_chat_id = fields.String(allow_none=True, validate=validate.Length(max=40))

@@ -5,7 +5,7 @@ import time
 
 from kombu import Connection, Exchange, Queue
 from nameko.rpc import rpc
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, text, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 

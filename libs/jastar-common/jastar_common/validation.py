@@ -1,9 +1,16 @@
 """marshmallow at the boundaries: load or raise InvalidInput naming each field."""
 from datetime import timezone
 
-from marshmallow import ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields
 
 from .errors import InvalidInput
+
+
+class StrictSchema(Schema):
+    """The base of every input schema: an unknown field is an error, named."""
+
+    class Meta:
+        unknown = RAISE
 
 
 def load(schema, data, **kwargs):

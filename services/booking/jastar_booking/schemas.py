@@ -1,16 +1,11 @@
 """What crosses booking's RPC boundary, in and out."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from jastar_common.validation import UtcDateTime
+from jastar_common.validation import StrictSchema, UtcDateTime
 
 from .domain.model import KINDS
 
 ID = fields.String(validate=validate.Length(1, 40))
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class CreateBookingSchema(StrictSchema):

@@ -1,5 +1,7 @@
 """What crosses the notifications RPC boundary, in and out (unknown=RAISE in)."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
+
+from jastar_common.validation import StrictSchema
 
 from .domain.services import CHANNELS
 
@@ -7,29 +9,24 @@ LANGUAGE = validate.OneOf(("kk", "ru", "en"))
 EVENT_PATTERN = validate.Regexp(r"^(\*|[a-z_]+(\.([a-z_]+|\*))*)$", error="an event type or pattern like booking.*")
 
 
-class _In(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class LoginCodeSchema(_In):
+class LoginCodeSchema(StrictSchema):
     phone = fields.String(required=True, validate=validate.Regexp(r"^\+?[\d\s()-]{10,20}$"))
     code = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Za-z]{4,10}$"))
     language = fields.String(load_default="ru", validate=LANGUAGE)
 
 
-class PreferencesInSchema(_In):
+class PreferencesInSchema(StrictSchema):
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True)
     telegram_chat_id = fields.String(load_default=None, allow_none=True,
                                      validate=validate.Regexp(r"^-?\d{1,20}$"))
 
 
-class PageSchema(_In):
+class PageSchema(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class WebhookInSchema(_In):
+class WebhookInSchema(StrictSchema):
     url = fields.String(required=True, validate=validate.Length(1, 2000))
     event_types = fields.List(fields.String(validate=EVENT_PATTERN), required=True,
                               validate=validate.Length(min=1))

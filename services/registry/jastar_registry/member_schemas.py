@@ -4,34 +4,31 @@ The schemas check shape and types; the domain (domain/members.py) normalises
 phone, email and Telegram, checks age, IIN, district and uniqueness. Output
 never carries the IIN beyond its masked form ("********1234").
 """
-from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from jastar_common.validation import StrictSchema
 
 from .domain.members import CATEGORIES, LANGUAGES, MEMBER_STATUSES
+from .schemas import SLUG
 
 __all__ = [
     "MemberRegistrationSchema", "MemberUpdateSchema", "MemberSchema",
     "MemberEligibilitySchema", "MemberLookupSchema", "EligibilityPageSchema",
 ]
 
-DISTRICT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", error="lowercase letters, digits and dashes")
 FULL_NAME = validate.Length(2, 200)
 LANGUAGE = validate.OneOf(LANGUAGES)
 CATEGORY = validate.OneOf(CATEGORIES)
 STATUS = validate.OneOf(MEMBER_STATUSES)
 
 
-class _StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class MemberRegistrationSchema(_StrictSchema):
+class MemberRegistrationSchema(StrictSchema):
     full_name = fields.String(required=True, validate=FULL_NAME)
     birth_date = fields.Date(required=True)
     phone = fields.String(required=True, validate=validate.Length(1, 40))
     email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
     telegram = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    district_id = fields.String(load_default=None, allow_none=True, validate=DISTRICT_ID)
+    district_id = fields.String(load_default=None, allow_none=True, validate=SLUG)
     iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     language = fields.String(required=True, validate=LANGUAGE)
     categories = fields.List(fields.String(validate=CATEGORY), load_default=list)
@@ -39,7 +36,7 @@ class MemberRegistrationSchema(_StrictSchema):
     consent = fields.Boolean(required=True)
 
 
-class MemberUpdateSchema(_StrictSchema):
+class MemberUpdateSchema(StrictSchema):
     """Partial: only the keys given are changed. None (or "") clears email,
     telegram, district_id and iin; the other fields cannot be cleared."""
     full_name = fields.String(validate=FULL_NAME)
@@ -47,13 +44,13 @@ class MemberUpdateSchema(_StrictSchema):
     phone = fields.String(validate=validate.Length(1, 40))
     email = fields.String(allow_none=True, validate=validate.Length(max=254))
     telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
-    district_id = fields.String(allow_none=True, validate=DISTRICT_ID)
+    district_id = fields.String(allow_none=True, validate=SLUG)
     iin = fields.String(allow_none=True, validate=validate.Length(max=20))
     language = fields.String(validate=LANGUAGE)
     categories = fields.List(fields.String(validate=CATEGORY))
 
 
-class MemberSchema(_StrictSchema):
+class MemberSchema(StrictSchema):
     """Output. `iin` is the masked value only; ciphertext and hash never leave."""
     id = fields.String(dump_only=True)
     full_name = fields.String(dump_only=True)
@@ -70,7 +67,7 @@ class MemberSchema(_StrictSchema):
     iin = fields.String(attribute="iin_masked", dump_only=True)
 
 
-class MemberEligibilitySchema(_StrictSchema):
+class MemberEligibilitySchema(StrictSchema):
     """What booking gets from member_eligibility (dumped by the registry,
     loaded by booking)."""
     member_id = fields.String(required=True)
@@ -79,7 +76,7 @@ class MemberEligibilitySchema(_StrictSchema):
     status = fields.String(required=True, validate=STATUS)
 
 
-class MemberLookupSchema(_StrictSchema):
+class MemberLookupSchema(StrictSchema):
     """Staff desk look-up: exactly one of phone, iin."""
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
     iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
@@ -90,6 +87,6 @@ class MemberLookupSchema(_StrictSchema):
             raise ValidationError("give exactly one of phone, iin")
 
 
-class EligibilityPageSchema(_StrictSchema):
+class EligibilityPageSchema(StrictSchema):
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

@@ -5,18 +5,13 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from jastar_common.validation import UtcDateTime
+from jastar_common.validation import StrictSchema, UtcDateTime
 
 from .domain import model
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", error="lowercase letters, digits and dashes (2-40)")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 MAX_PAGE = 200
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 def _name():

@@ -23,12 +23,12 @@ class Envelope:
     time: datetime = field(default_factory=utcnow)
 
     def to_dict(self):
-        return EnvelopeSchema().dump(self)
+        return _SCHEMA.dump(self)
 
     @classmethod
     def from_dict(cls, payload):
         """Validate an incoming envelope; raises marshmallow.ValidationError."""
-        return cls(**EnvelopeSchema().load(payload))
+        return cls(**_SCHEMA.load(payload))
 
 
 class EnvelopeSchema(Schema):
@@ -46,3 +46,8 @@ class EnvelopeSchema(Schema):
         loaded = super().load(*args, **kwargs)
         loaded["id"] = str(loaded["id"])
         return loaded
+
+
+# built once: making a marshmallow schema costs more than using it, and a
+# schema keeps no state between dump and load calls
+_SCHEMA = EnvelopeSchema()

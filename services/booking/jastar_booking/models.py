@@ -25,6 +25,14 @@ registry_copies = Table(
     Column("source_time", UtcDateTime, nullable=False),  # time of the event (or resync) it came from
 )
 
+# a random token per catalogue kind, renewed with each write of its copies
+# (jastar_booking/catalogue.py)
+copy_versions = Table(
+    "copy_versions", metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("token", String(36), nullable=False),
+)
+
 resource_locks = Table(
     "resource_locks", metadata,
     Column("resource_key", String(80), primary_key=True),

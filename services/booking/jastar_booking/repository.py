@@ -1,16 +1,18 @@
 """Booking's repositories and unit of work."""
+import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from jastar_common.database import is_sqlite
 from jastar_common.metrics import BOOKINGS
 from jastar_common.uow import SqlUnitOfWork
 
+from .catalogue import CATALOGUE_KINDS, cache_for
 from .domain import model
 from .domain.events import EVENT_TYPES
-from .models import registry_copies, resource_locks
+from .models import copy_versions, registry_copies, resource_locks
 
 # the longest anything is booked for: bounds the overlap scan to an index range
 MAX_SPAN = timedelta(days=1)
@@ -45,15 +47,38 @@ def to_view(kind, obj_id, data):
 class CopyStore:
     """Booking's copy of registry data: (kind, id) -> the latest snapshot."""
 
-    def __init__(self, session):
+    def __init__(self, session, catalogue=None):
         self.session = session
+        self.catalogue = catalogue  # a CatalogueCache, or None to always read
+        self._tokens = None         # copy_versions, read once per unit of work
+        self._wrote = False         # after a write, this unit of work reads its own rows
+
+    def _cached(self, kind):
+        if self.catalogue is None or self._wrote or kind not in CATALOGUE_KINDS:
+            return None
+        if self._tokens is None:
+            self._tokens = dict(self.session.execute(
+                select(copy_versions.c.kind, copy_versions.c.token)).all())
+        token = self._tokens.get(kind)
+        if token is None:
+            return None
+        return self.catalogue.copies(kind, token, lambda: self._read_all(kind))
 
     def get(self, kind, obj_id):
+        cached = self._cached(kind)
+        if cached is not None:
+            return cached.by_id.get(obj_id)
         row = self.session.execute(select(registry_copies.c.data).where(
             registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id)).first()
         return None if row is None else to_view(kind, obj_id, row.data)
 
     def all(self, kind):
+        cached = self._cached(kind)
+        if cached is not None:
+            return list(cached.ordered)
+        return self._read_all(kind)
+
+    def _read_all(self, kind):
         rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data)
                                     .where(registry_copies.c.kind == kind)
                                     .order_by(registry_copies.c.obj_id)).all()
@@ -73,6 +98,14 @@ class CopyStore:
             registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
         self.session.execute(insert(registry_copies).values(
             kind=kind, obj_id=obj_id, data=data, source_time=source_time))
+        if kind in CATALOGUE_KINDS:
+            self.renew_token(kind)
+
+    def renew_token(self, kind):
+        """Tell every process's cache that `kind` changed (on commit)."""
+        self._wrote = True
+        self.session.execute(update(copy_versions).where(copy_versions.c.kind == kind)
+                             .values(token=str(uuid.uuid4())))
 
     def count(self, kind=None):
         query = select(func.count()).select_from(registry_copies)
@@ -92,9 +125,27 @@ class BookingRepository:
         return self.session.get(model.Booking, booking_id, with_for_update=for_update or None,
                                 populate_existing=for_update)
 
-    def by_idempotency_key(self, member_id, key):
-        return self.session.scalar(select(model.Booking).where(
-            model.Booking.member_id == member_id, model.Booking.idempotency_key == key))
+    def earlier_request(self, member_id, key):
+        """("booking" | "waitlist", id) of what the member's request with this
+        idempotency key made before, or None: one read for both tables."""
+        B, W = model.Booking, model.WaitlistEntry
+        return self.session.execute(union_all(
+            select(literal("booking").label("what"), B.id).where(B.member_id == member_id,
+                                                                 B.idempotency_key == key),
+            select(literal("waitlist").label("what"), W.id).where(W.member_id == member_id,
+                                                                  W.idempotency_key == key),
+        )).first()
+
+    def member_standing(self, member_id, kind, no_shows_since):
+        """(active bookings of `kind`, start times of no-shows since then): the
+        member rules' two counts in one read."""
+        B = model.Booking
+        rows = self.session.execute(select(B.state, B.starts_at).where(
+            B.member_id == member_id,
+            or_(and_(B.kind == kind, B.state.in_(model.ACTIVE_STATES)),
+                and_(B.state == "no_show", B.starts_at > no_shows_since)))).all()
+        active = sum(1 for state, _ in rows if state in model.ACTIVE_STATES)
+        return active, [starts_at for state, starts_at in rows if state == "no_show"]
 
     def overlapping(self, resource_id, starts_at, hold_until, excluding=None):
         """Active bookings of the resource whose [start, hold_until) meets the range."""
@@ -181,10 +232,6 @@ class WaitlistRepository:
         return self.session.get(model.WaitlistEntry, entry_id, with_for_update=for_update or None,
                                 populate_existing=for_update)
 
-    def by_idempotency_key(self, member_id, key):
-        W = model.WaitlistEntry
-        return self.session.scalar(select(W).where(W.member_id == member_id, W.idempotency_key == key))
-
     def next_position(self, resource_id):
         W = model.WaitlistEntry
         return (self.session.scalar(select(func.max(W.position)).where(W.resource_id == resource_id))
@@ -221,7 +268,7 @@ class BookingUnitOfWork(SqlUnitOfWork):
     event_types = EVENT_TYPES
 
     def _open(self, session):
-        self.copies = CopyStore(session)
+        self.copies = CopyStore(session, cache_for(self.session_factory))
         self.bookings = BookingRepository(session)
         self.waitlist = WaitlistRepository(session)
 

@@ -39,9 +39,9 @@ def _active_member(uow, member_id):
 
 
 def _member_rules(uow, policy, member_id, kind, now):
-    since = now - policy.no_show_window
-    policies.check_not_suspended(policy, uow.bookings.no_show_times(member_id, since), now)
-    policies.check_active_limit(policy, kind, uow.bookings.active_count(member_id, kind))
+    active, no_shows = uow.bookings.member_standing(member_id, kind, now - policy.no_show_window)
+    policies.check_not_suspended(policy, no_shows, now)
+    policies.check_active_limit(policy, kind, active)
 
 
 def create(uow, caller, request, policy, now):
@@ -53,13 +53,10 @@ def create(uow, caller, request, policy, now):
     with uow:
         # under the member's lock: a concurrent retry then sees the first one's commit
         uow.lock(f"member:{member_id}")
-        if key:
-            earlier = uow.bookings.by_idempotency_key(member_id, key)
-            if earlier is not None:
-                return "booking", earlier
-            earlier_entry = uow.waitlist.by_idempotency_key(member_id, key)
-            if earlier_entry is not None:
-                return "waitlist", earlier_entry
+        earlier = uow.bookings.earlier_request(member_id, key) if key else None
+        if earlier is not None:
+            what, earlier_id = earlier
+            return what, (uow.bookings.get(earlier_id) if what == "booking" else uow.waitlist.get(earlier_id))
         member = _active_member(uow, member_id)
         kind = request["kind"]
         if kind == "seat":

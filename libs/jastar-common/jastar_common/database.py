@@ -11,10 +11,12 @@ import time
 import eventlet
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 SQLITE_LOCK_WAIT_SECONDS = 30.0
+# a pooled connection idle longer than this is tested before it is handed out
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def is_sqlite(engine_or_url):
@@ -22,16 +24,16 @@ def is_sqlite(engine_or_url):
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url, pool_size=10, max_overflow=20, echo=False):
+def make_engine(url, pool_size=10, max_overflow=20, echo=False,
+                ping_after_idle=PING_AFTER_IDLE_SECONDS):
     url = make_url(url)
     backend = url.get_backend_name()
     if backend == "postgresql":
         _make_psycopg2_green()
         url = url.set(drivername="postgresql+psycopg2")
-        return create_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow,
-            pool_pre_ping=True, echo=echo,
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo)
+        _ping_when_idle(engine, ping_after_idle)
+        return engine
     if backend == "sqlite":
         return _make_sqlite_engine(url, pool_size, echo)
     raise ValueError(f"unsupported database backend: {backend}")
@@ -40,6 +42,30 @@ def make_engine(url, pool_size=10, max_overflow=20, echo=False):
 def _make_psycopg2_green():
     from psycogreen.eventlet import patch_psycopg
     patch_psycopg()
+
+
+def _ping_when_idle(engine, idle_seconds):
+    """Like pool_pre_ping, but only for a connection that sat idle: under
+    load a service checks out a connection per transaction, and a ping each
+    time is one more round trip on every request. A server restart noticed
+    by a connection in steady use fails that one transaction (the caller gets
+    a 503, an event is retried) and SQLAlchemy then replaces the whole pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as exc:  # any failure: let the pool open a new one
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _make_sqlite_engine(url, pool_size, echo):

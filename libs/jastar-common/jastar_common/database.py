@@ -25,13 +25,17 @@ def is_sqlite(engine_or_url):
 
 
 def make_engine(url, pool_size=10, max_overflow=20, echo=False,
-                ping_after_idle=PING_AFTER_IDLE_SECONDS):
+                ping_after_idle=PING_AFTER_IDLE_SECONDS, durable_commits=True):
+    """`durable_commits=False` (PostgreSQL's synchronous_commit off) is only
+    for writes whose loss in a crash is harmless: see Database.setup."""
     url = make_url(url)
     backend = url.get_backend_name()
     if backend == "postgresql":
         _make_psycopg2_green()
         url = url.set(drivername="postgresql+psycopg2")
-        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo)
+        connect_args = {} if durable_commits else {"options": "-c synchronous_commit=off"}
+        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo,
+                               connect_args=connect_args)
         _ping_when_idle(engine, ping_after_idle)
         return engine
     if backend == "sqlite":

@@ -95,8 +95,13 @@ class Database(DependencyProvider):
             pool_size=setting("DB_POOL_SIZE", 10, int),
         )
         self.session_factory = make_session_factory(self.engine)
+        # The relay's own connections commit without waiting for the disk: its
+        # only writes mark rows sent, and a mark lost in a crash means the
+        # event is published again, which the consumers' inboxes absorb.
+        self.relay_engine = make_engine(database_url(self.service), pool_size=1, max_overflow=1,
+                                        durable_commits=False)
         self.relay = OutboxRelay(
-            self.engine, poll_interval=setting("OUTBOX_POLL_SECONDS", 1.0, float),
+            self.relay_engine, poll_interval=setting("OUTBOX_POLL_SECONDS", 1.0, float),
         )
 
     def start(self):
@@ -113,10 +118,12 @@ class Database(DependencyProvider):
                 log.warning("outbox relay did not stop in time; unsent rows stay for the next start")
         self.relay.publisher.close()
         self.engine.dispose()
+        self.relay_engine.dispose()
 
     def kill(self):
         self.relay.stop()
         self.engine.dispose()
+        self.relay_engine.dispose()
 
     def unit_of_work(self):
         return self.uow_class(self.session_factory, self.service, on_commit=self.relay.wake)

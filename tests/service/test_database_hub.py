@@ -1,7 +1,6 @@
 """Database calls must not block the eventlet hub: two slow PostgreSQL queries
 in two workers of one service run at the same time. And pooled connections are
 tested when they sat idle, not on every checkout."""
-
 import eventlet
 import pytest
 from nameko.testing.services import entrypoint_hook

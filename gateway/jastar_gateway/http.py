@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from nameko.extensions import SharedExtension
+from nameko.rpc import ReplyListener
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -93,6 +94,15 @@ class ProblemWsgiApp(WsgiApp):
 
 
 class ProblemWebServer(WebServer):
+    def start(self):
+        # nameko starts extensions side by side: a request that does an RPC
+        # before the reply queue is consumed kills the container ("lost
+        # replies"), so listen only once replies can come back
+        for extension in self.container.extensions:
+            if isinstance(extension, ReplyListener):
+                extension.consumer.wait_until_consumer_ready()
+        super().start()
+
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
 

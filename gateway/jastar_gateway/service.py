@@ -15,6 +15,7 @@ from jastar_common.observability import Observability
 from . import docs_page, openapi
 from .accounts import GatewayUnitOfWork
 from .http import route
+from .invalidation import CacheEvents
 from .problems import problem
 from .routes import Calls
 from .routes.integrators import IntegratorRoutes
@@ -66,7 +67,8 @@ class MetaRoutes:
         return Response(text, content_type="application/yaml; charset=utf-8")
 
 
-class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes):
+class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes,
+                     CacheEvents):
     name = "gateway"
 
     rpc = ClusterRpc()

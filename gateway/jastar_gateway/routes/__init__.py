@@ -4,6 +4,7 @@ import eventlet
 from jastar_common.caller import CALLER_KEY, SYSTEM
 from jastar_common.config import setting
 
+from ..cache import AVAILABILITY
 from ..problems import ServiceUnavailable
 
 
@@ -24,3 +25,11 @@ class Calls:
             raise ServiceUnavailable(service, f"no answer within {timeout:g}s") from None
         finally:
             context[CALLER_KEY] = saved
+
+    def change_booking(self, method, *args):
+        """A booking change: once booking has answered, this process's cached
+        availability is dropped, so this client sees it at once (other
+        gateway processes learn it from the event: invalidation.py)."""
+        result = self.call("booking", method, *args)
+        AVAILABILITY.invalidate_all()
+        return result

@@ -143,7 +143,7 @@ class MemberRoutes:
             if not 1 <= len(key) <= 100:
                 raise InvalidInput("bad Idempotency-Key", fields={"Idempotency-Key": ["1 to 100 characters"]})
             body["idempotency_key"] = key
-        result = self.call("booking", "create_booking", _jsonable(body))
+        result = self.change_booking("create_booking", _jsonable(body))
         return (201 if "booking" in result else 202), result
 
     @route("GET", "/v1/bookings/<string:booking_id>", "A booking", "booking", roles=BOOKERS,
@@ -154,22 +154,22 @@ class MemberRoutes:
     @route("POST", "/v1/bookings/<string:booking_id>/cancel", "Cancel a booking", "booking",
            roles=BOOKERS, body=schemas.Cancellation, response=schemas.Booking)
     def cancel_booking(self, request, booking_id):
-        return self.call("booking", "cancel_booking", booking_id, request.jastar_body.get("reason"))
+        return self.change_booking("cancel_booking", booking_id, request.jastar_body.get("reason"))
 
     @route("POST", "/v1/bookings/<string:booking_id>/reschedule", "Move a booking to a new time",
            "booking", roles=BOOKERS, body=schemas.Reschedule, response=schemas.Booking)
     def reschedule_booking(self, request, booking_id):
-        return self.call("booking", "reschedule_booking", booking_id, _jsonable(request.jastar_body))
+        return self.change_booking("reschedule_booking", booking_id, _jsonable(request.jastar_body))
 
     @route("POST", "/v1/waitlist/<string:entry_id>/accept", "Take the seat offered to me", "booking",
            roles=BOOKERS, response=schemas.Booking)
     def accept_offer(self, request, entry_id):
-        return self.call("booking", "accept_offer", entry_id)
+        return self.change_booking("accept_offer", entry_id)
 
     @route("POST", "/v1/waitlist/<string:entry_id>/decline", "Decline an offer, or leave the waitlist",
            "booking", roles=BOOKERS, response="the waitlist entry")
     def decline_offer(self, request, entry_id):
-        return self.call("booking", "decline_offer", entry_id)
+        return self.change_booking("decline_offer", entry_id)
 
 
 def _jsonable(body):

@@ -7,7 +7,7 @@ from jastar_common.config import setting
 from jastar_common.errors import InvalidInput
 
 from .. import schemas
-from ..cache import CATALOGUE
+from ..cache import AVAILABILITY, CATALOGUE
 from ..http import route
 
 PAGE = "A page: {items, total, limit, offset}"
@@ -17,11 +17,22 @@ def _catalogue_ttl():
     return setting("CATALOGUE_CACHE_SECONDS", 5.0, float)
 
 
+def _availability_ttl():
+    return setting("AVAILABILITY_CACHE_SECONDS", 5.0, float)
+
+
 class PublicRoutes:
     def catalogue(self, *call):
         """A registry read, shared for a few seconds by everyone who asks the same."""
         key = json.dumps(call, sort_keys=True, default=str)
         return CATALOGUE.get_or_call(key, _catalogue_ttl(), lambda: self.call("registry", *call))
+
+    def booking_availability(self, ask):
+        """Booking's answer to exactly this request (dates already resolved),
+        shared until a booking or registry event drops it (invalidation.py)."""
+        key = json.dumps(ask, sort_keys=True, default=str)
+        return AVAILABILITY.get_or_call(key, _availability_ttl(),
+                                        lambda: self.call("booking", "availability", ask))
 
     @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
            "catalogue", query=schemas.DistrictQuery, response=PAGE)
@@ -59,7 +70,7 @@ class PublicRoutes:
     def get_programme(self, request, programme_id):
         programme = self.call("registry", "get", "programme", programme_id)
         sessions = self.call("registry", "list", "session", {"programme_id": programme_id, "limit": 200})
-        seats = self.call("booking", "availability", {"kind": "programme", "programme_id": programme_id})
+        seats = self.booking_availability({"kind": "programme", "programme_id": programme_id})
         left = {row["resource_id"]: row for row in seats["items"]}
         for session in sessions["items"]:
             row = left.get(session["id"]) or left.get(programme_id) or {}
@@ -77,19 +88,17 @@ class PublicRoutes:
                 "service_id": ["give one of service_id (optionally with specialist_id), space_id, "
                                "programme_id"]})
         if "programme_id" in query:
-            return self.call("booking", "availability", {"kind": "programme",
-                                                         "programme_id": query["programme_id"]})
-        today = datetime.now(ALMATY).date()
+            return self.booking_availability({"kind": "programme", "programme_id": query["programme_id"]})
+        today = datetime.now(ALMATY).date()  # resolved before keying: the key is the request sent
         date_from = query.get("date_from") or today
         date_to = query.get("date_to") or date_from + timedelta(days=13)
         ask = {"from": date_from.isoformat(), "to": date_to.isoformat()}
         if "space_id" in query:
-            return self.call("booking", "availability", {"kind": "space", "space_id": query["space_id"],
-                                                         **ask})
+            return self.booking_availability({"kind": "space", "space_id": query["space_id"], **ask})
         if "service_id" not in query:
             raise InvalidInput("a specialist's slots are per service",
                                fields={"service_id": ["required with specialist_id"]})
         ask.update(kind="consultation", service_id=query["service_id"])
         if "specialist_id" in query:
             ask["specialist_id"] = query["specialist_id"]
-        return self.call("booking", "availability", ask)
+        return self.booking_availability(ask)

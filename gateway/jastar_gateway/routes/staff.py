@@ -44,22 +44,22 @@ class StaffRoutes:
     @route("POST", "/v1/bookings/<string:booking_id>/check-in", "Check a member in", "desk", roles=DESK,
            response=schemas.Booking)
     def check_in(self, request, booking_id):
-        return self.call("booking", "check_in", booking_id)
+        return self.change_booking("check_in", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/approve", "Approve a pending booking", "desk",
            roles=DESK, response=schemas.Booking)
     def approve(self, request, booking_id):
-        return self.call("booking", "approve_booking", booking_id)
+        return self.change_booking("approve_booking", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/reject", "Reject a pending booking", "desk",
            roles=DESK, body=schemas.Cancellation, response=schemas.Booking)
     def reject(self, request, booking_id):
-        return self.call("booking", "reject_booking", booking_id, request.jastar_body.get("reason"))
+        return self.change_booking("reject_booking", booking_id, request.jastar_body.get("reason"))
 
     @route("POST", "/v1/bookings/<string:booking_id>/no-show", "Mark a member as not come", "desk",
            roles=DESK, response=schemas.Booking)
     def no_show(self, request, booking_id):
-        return self.call("booking", "mark_no_show", booking_id)
+        return self.change_booking("mark_no_show", booking_id)
 
     @route("GET", "/v1/notifications/dead", "Messages that could not be delivered", "desk", roles=DESK,
            query=schemas.Page, response="{items, limit, offset}")

@@ -5,12 +5,11 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .envelope import Envelope, utcnow
 from .logging import current_correlation_id
 from .metrics import INBOX_DUPLICATES
+from .sql import insert_once
 from .tables import inbox, outbox
 
 
@@ -60,17 +59,11 @@ class SqlUnitOfWork:
 
     def first_delivery(self, consumer, envelope):
         """Record `envelope` as handled by `consumer` in this transaction.
-        False when it was handled before: the caller then does nothing.
-
-        One INSERT ... ON CONFLICT DO NOTHING: a key already there inserts
-        nothing (a copy in flight in another transaction is waited for, as a
-        unique index makes it), with no savepoint round trips and no error
-        that would spoil the transaction."""
-        dialect = self.session.get_bind().dialect.name
-        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(inbox).values(
-            consumer=consumer, event_id=envelope.id, event_type=envelope.type, processed_at=utcnow(),
-        ).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        if self.session.execute(statement).rowcount == 0:
+        False when it was handled before: the caller then does nothing
+        (one round trip: see sql.insert_once)."""
+        if not insert_once(self.session, inbox, dict(
+                consumer=consumer, event_id=envelope.id, event_type=envelope.type,
+                processed_at=utcnow()), index_elements=["consumer", "event_id"]):
             INBOX_DUPLICATES.labels(self.source, consumer).inc()
             return False
         return True

@@ -8,8 +8,9 @@ from nameko.testing.services import entrypoint_hook
 from sqlalchemy import select
 
 from jastar_common import tables
+from jastar_common.caller import Caller
 from jastar_common.database import make_engine
-from jastar_common.errors import Conflict, InvalidInput, NotFound
+from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from jastar_registry.domain.validators import make_iin
 from jastar_registry.seed import load_demo_data
 from jastar_registry.service import RegistryService
@@ -24,8 +25,9 @@ def registry(rabbit_config, container_factory, service_database):
     container.start()
     container.url = url
 
-    def call(method, *args):
-        with entrypoint_hook(container, method) as hook:
+    def call(method, *args, caller=None):
+        context = {"caller": caller.to_context()} if caller else None
+        with entrypoint_hook(container, method, context_data=context) as hook:
             return hook(*args)
 
     container.call = call
@@ -117,6 +119,31 @@ def test_member_life_cycle_never_leaks_the_iin(registry):
         text = json.dumps(envelope, ensure_ascii=False)
         for personal in (iin, iin[-4:], "Айгерім", "701 234", "2004-05-17"):
             assert personal not in text
+
+
+def test_get_members_gives_a_batch_its_contacts_for_services_only(registry):
+    kept = registry.call("register_member", {**MEMBER, "email": "aigerim@example.kz",
+                                             "iin": make_iin(date(2004, 5, 17), "female", 2)})
+    gone = registry.call("register_member", {**MEMBER, "phone": "+7 702 000 00 02"})
+    registry.call("erase_member", gone["id"])
+    unknown = "0b7d5a8e-4a4e-4c8e-9c4f-6a0f5e2d1c3b"
+
+    found = {m["id"]: m for m in registry.call("get_members", [kept["id"], unknown, gone["id"]])}
+    assert set(found) == {kept["id"], gone["id"]}  # an unknown id is simply absent
+    assert found[kept["id"]] == {"id": kept["id"], "full_name": MEMBER["full_name"],
+                                 "phone": "+7 701 234 56 78", "email": "aigerim@example.kz",
+                                 "telegram": None, "language": "kk", "status": "active"}
+    assert found[gone["id"]]["status"] == "erased" and found[gone["id"]]["phone"] is None
+    assert registry.call("get_members", []) == []
+
+    with pytest.raises(NotAllowed):  # a member may not read others' contacts
+        registry.call("get_members", [kept["id"]], caller=Caller("member", kept["id"]))
+    with pytest.raises(InvalidInput) as err:
+        registry.call("get_members", [f"m-{n}" for n in range(501)])
+    assert set(err.value.details["fields"]) == {"member_ids"}
+    with pytest.raises(InvalidInput) as err:
+        registry.call("get_members", [kept["id"], "<script>"])
+    assert set(err.value.details["fields"]) == {"member_ids"}
 
 
 def test_too_young_or_without_consent_is_refused_naming_the_fields(registry):

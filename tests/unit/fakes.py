@@ -13,6 +13,9 @@ class FakeRepository:
     def get(self, obj_id):
         return self.items.get(obj_id)
 
+    def get_many(self, obj_ids):
+        return [self.items[obj_id] for obj_id in obj_ids if obj_id in self.items]
+
     def list(self, **filters):
         return self.search(filters, limit=10_000)[0]
 

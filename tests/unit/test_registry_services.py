@@ -1,12 +1,16 @@
-"""The registry's catalogue use cases with an in-memory unit of work."""
+"""The registry's catalogue use cases, and reading members a batch at a
+time, with an in-memory unit of work."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from jastar_common.errors import Conflict, InvalidInput, NotFound
-from jastar_registry.domain import catalogue
+from jastar_common.validation import load
+from jastar_registry.domain import catalogue, members
+from jastar_registry.domain.members import Member
+from jastar_registry.member_schemas import CONTACT_FIELDS, MemberIdsSchema, MemberSchema
 
-from .fakes import FakeUnitOfWork
+from .fakes import FakeRepository, FakeUnitOfWork
 
 KARASAI = dict(id="karasai", name_kk="Қарасай ауданы", name_ru="Карасайский район",
                admin_centre="Қаскелең", youth_population=82_000)
@@ -118,3 +122,30 @@ def test_search_filters_pages_and_finds_text():
     assert total == 2 and [s.id for s in items] == ["svc-1"]
     items, total = catalogue.search(uow, "service", {}, q="КОНСУЛЬТАЦИЯ 4")
     assert [s.id for s in items] == ["svc-4"]
+
+
+def test_members_are_read_a_batch_at_a_time_unknown_ids_left_out():
+    uow = FakeUnitOfWork(members=FakeRepository())
+    active = Member(full_name="Айгерім Сәрсенова", phone="+7 701 234 56 78", language="kk",
+                    iin_ciphertext="sealed", iin_hash="hash", iin_last4="1234")
+    erased = Member(status="erased")
+    uow.members.add(active)
+    uow.members.add(erased)
+    found = members.get_members(uow, [erased.id, "no-such-member", active.id, erased.id])
+    assert found == [erased, active]
+    assert members.get_members(uow, []) == []
+    assert uow.published == [] and uow.commits == 0
+
+    dumped = MemberSchema(many=True, only=CONTACT_FIELDS).dump(found)
+    assert [m["status"] for m in dumped] == ["erased", "active"]
+    assert set(dumped[1]) == set(CONTACT_FIELDS) and dumped[1]["phone"] == "+7 701 234 56 78"
+    assert "1234" not in str(dumped)  # no IIN, not even masked
+
+
+def test_a_batch_of_member_ids_is_capped_and_each_id_checked():
+    ids = [f"m-{n}" for n in range(500)]
+    assert load(MemberIdsSchema(), {"member_ids": ids})["member_ids"] == ids
+    for bad in (ids + ["m-500"], ["m-1", "Not An Id!"], "m-1", None):
+        with pytest.raises(InvalidInput) as err:
+            load(MemberIdsSchema(), {"member_ids": bad})
+        assert set(err.value.details["fields"]) == {"member_ids"}

@@ -5,12 +5,14 @@ import logging
 from datetime import datetime, timezone
 
 import eventlet
+import eventlet.event
 import requests
+from nameko.exceptions import BadRequest
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
 from jastar_common.config import setting
-from jastar_common.errors import NotFound
+from jastar_common.errors import InvalidInput, NotAllowed, NotFound
 
 from .channels import RetryableError, build_channels
 from .crypto import SecretBox
@@ -20,6 +22,11 @@ from .domain.services import Settings
 from .sender import SendSettings
 
 log = logging.getLogger(__name__)
+
+MEMBERS_PER_CALL = 500  # the registry's cap on get_members
+# the registry answered that it will not take the call itself (no such method,
+# other arguments, an id it does not accept), as opposed to not answering
+REGISTRY_REFUSED = (BadRequest, InvalidInput, NotAllowed)
 
 
 def utcnow():
@@ -78,31 +85,86 @@ class Outbound(DependencyProvider):
 
 class RegistryDirectory:
     """Contacts and names from the registry, fetched at send time and kept for
-    one sending pass only. Unreachable registry: the message is retried."""
+    one run of the sender only. Unreachable registry: the message is retried.
+
+    The members of a claimed batch come in one call (prefetch_members); a
+    member not prefetched, or a registry without get_members, is asked for
+    alone. Look-ups run in several greenthreads at once: one asking for what
+    another is already asking for waits for that answer rather than asking
+    again (ten messages at the same centre: one call for the centre)."""
 
     def __init__(self, registry, timeout):
         self.registry = registry
         self.timeout = timeout
         self.cache = {}
+        self._asking = {}  # key -> Event of a look-up in flight
+        self._unreachable = {}  # member id -> why this batch's call failed
+
+    def prefetch_members(self, member_ids):
+        """Fill the cache with the contacts of these members in one call per
+        MEMBERS_PER_CALL: unknown ones as None, like get_member's NotFound."""
+        wanted = sorted({m for m in member_ids if m and ("member", m) not in self.cache})
+        self._unreachable = {}
+        for start in range(0, len(wanted), MEMBERS_PER_CALL):
+            batch = wanted[start:start + MEMBERS_PER_CALL]
+            try:
+                found = self._ask(lambda: self.registry.get_members(batch), REGISTRY_REFUSED)
+            except REGISTRY_REFUSED as exc:
+                # e.g. a registry from before get_members during a rolling
+                # deploy: each message asks for its member alone, as it used to
+                log.warning("registry refused get_members; asking per member",
+                            extra={"error": exc.__class__.__name__, "members": len(batch)})
+                continue
+            except RetryableError as exc:
+                # not asking again per message: that would be len(batch) more
+                # calls to a registry that is not answering; the batch's
+                # messages are retried later instead, as a failed look-up was
+                self._unreachable.update(dict.fromkeys(batch, str(exc)))
+                continue
+            by_id = {member["id"]: member for member in found}
+            for member_id in batch:
+                self.cache[("member", member_id)] = by_id.get(member_id)
 
     def member(self, member_id):
+        if member_id in self._unreachable:
+            raise RetryableError(self._unreachable[member_id])
         return self._lookup(("member", member_id), lambda: self.registry.get_member(member_id))
 
     def entity(self, kind, obj_id):
         return self._lookup((kind, obj_id), lambda: self.registry.get(kind, obj_id))
 
     def _lookup(self, key, call):
-        if key not in self.cache:
-            try:
-                with eventlet.Timeout(self.timeout):
-                    self.cache[key] = call()
-            except NotFound:
-                self.cache[key] = None
-            except eventlet.Timeout:
-                raise RetryableError("the registry did not answer in time") from None
-            except Exception as exc:
-                raise RetryableError(f"registry lookup failed: {exc.__class__.__name__}") from None
-        return self.cache[key]
+        if key in self.cache:
+            return self.cache[key]
+        if key in self._asking:  # another greenthread is asking: share its answer
+            return self._asking[key].wait()
+        answer = self._asking[key] = eventlet.event.Event()
+        try:
+            value = self._ask(call)
+        except NotFound:
+            value = None
+        except BaseException as exc:  # RetryableError, or this greenthread killed
+            del self._asking[key]  # not cached: asked again next time
+            answer.send_exception(exc if isinstance(exc, RetryableError)
+                                  else RetryableError("the registry look-up was interrupted"))
+            raise
+        del self._asking[key]
+        self.cache[key] = value
+        answer.send(value)
+        return value
+
+    def _ask(self, call, passes=(NotFound,)):
+        """call() within the timeout; an error in `passes` is raised as it
+        is, any other failure as RetryableError (the message is retried)."""
+        try:
+            with eventlet.Timeout(self.timeout):
+                return call()
+        except passes:
+            raise
+        except eventlet.Timeout:
+            raise RetryableError("the registry did not answer in time") from None
+        except Exception as exc:
+            raise RetryableError(f"registry lookup failed: {exc.__class__.__name__}") from None
 
 
 class ConfiguredTimer(Timer):

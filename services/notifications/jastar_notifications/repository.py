@@ -5,8 +5,7 @@ LOCKED on PostgreSQL, so several notifications processes share the due work
 and no two take the same row (SQLite has one writer at a time anyway: every
 transaction there starts with BEGIN IMMEDIATE)."""
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
-
+from jastar_common.sql import insert_once
 from jastar_common.uow import SqlUnitOfWork
 
 from .models import booking_marks, messages, preferences, reminders, webhook_deliveries, webhook_subscriptions
@@ -32,12 +31,8 @@ class NotificationsStore:
         self.session = session
 
     def _insert_once(self, table, row):
-        try:
-            with self.session.begin_nested():
-                self.session.execute(insert(table).values(**row))
-        except IntegrityError:  # the unique key says it is there already
-            return False
-        return True
+        # False when a unique key says it is there already
+        return insert_once(self.session, table, row)
 
     def _one(self, table, key, value):
         row = self.session.execute(select(table).where(table.c[key] == value)).mappings().first()
@@ -132,6 +127,15 @@ class NotificationsStore:
     def save_preferences(self, row):
         self.session.execute(delete(preferences).where(preferences.c.member_id == row["member_id"]))
         self.session.execute(insert(preferences).values(**row))
+
+    def telegram_chats(self, member_ids):
+        """{member id: linked Telegram chat id} for those of these members who linked one."""
+        if not member_ids:
+            return {}
+        return dict(self.session.execute(
+            select(preferences.c.member_id, preferences.c.telegram_chat_id)
+            .where(preferences.c.member_id.in_(list(member_ids)),
+                   preferences.c.telegram_chat_id.is_not(None))).all())
 
     def delete_preferences(self, member_id):
         self.session.execute(delete(preferences).where(preferences.c.member_id == member_id))

@@ -120,25 +120,38 @@ class Dispatcher:
         with self.uow_factory() as uow:
             claimed = uow.store.claim_messages(now, self.send.batch_size,
                                                now + timedelta(seconds=self.send.lease_seconds))
+            chats = uow.store.telegram_chats(
+                {m["member_id"] for m in claimed if m["channel"] == "telegram" and m["member_id"]})
             uow.commit()
-        prepared = [self._prepare(message, now) for message in claimed]  # registry calls
+        # the contacts of the whole batch in one registry call, not one per message
+        self.directory.prefetch_members(
+            m["member_id"] for m in claimed if self._needs_member(m, now) and m["member_id"])
+        # each message is prepared (names from the registry) and sent in its
+        # own greenthread: a slow look-up holds up its message only
         pool = eventlet.GreenPool(self.send.concurrency)
-        for message, changes in pool.imap(self._deliver, prepared):
+        for message, changes in pool.imap(lambda m: self._deliver(self._prepare(m, now, chats)),
+                                          claimed):
             self._record(message, changes)
         return len(claimed)
 
-    def _prepare(self, message, now):
+    def _held_for_quiet_hours(self, message, now):
+        return (message["channel"] == "sms" and self.settings.quiet_hours
+                and in_quiet_hours(now, self.settings.quiet_hours))
+
+    def _needs_member(self, message, now):
+        return message["message_type"] != "login_code" and not self._held_for_quiet_hours(message, now)
+
+    def _prepare(self, message, now, chats):
         """(message, Outgoing) to send, or (message, changes) to record as is."""
         try:
             if message["message_type"] == "login_code":
                 return message, self._login_code(message, now)
-            if (message["channel"] == "sms" and self.settings.quiet_hours
-                    and in_quiet_hours(now, self.settings.quiet_hours)):
+            if self._held_for_quiet_hours(message, now):
                 # due before 22:00 but reached after it: wait for the morning
                 return message, {"status": "queued", "attempts": message["attempts"] - 1,
                                  "lease_until": None, "next_attempt_at": defer_past_quiet_hours(
                                      now, self.settings.quiet_hours)}
-            return message, self._member_message(message)
+            return message, self._member_message(message, chats)
         except PermanentError as exc:
             return message, self._failed(message, exc, permanent=True)
         except RetryableError as exc:
@@ -153,11 +166,11 @@ class Dispatcher:
         return Outgoing(message["id"], "login_code", phone_digits(message["recipient"]),
                         rendered.subject, rendered.body, sensitive=True)
 
-    def _member_message(self, message):
+    def _member_message(self, message, chats):
         member = self.directory.member(message["member_id"])
         if member is None or member.get("status") == "erased":
             return {"status": "skipped", "last_error": "member erased or unknown", "lease_until": None}
-        to = self._address(message, member)
+        to = self._address(message, member, chats)
         if not to:
             return {"status": "skipped", "last_error": f"no {message['channel']} contact on file",
                     "lease_until": None}
@@ -166,16 +179,14 @@ class Dispatcher:
                           build_context(message["data"], member, language, self.directory))
         return Outgoing(message["id"], message["message_type"], to, rendered.subject, rendered.body)
 
-    def _address(self, message, member):
+    def _address(self, message, member, chats):
         channel = message["channel"]
         if channel == "sms":
             return phone_digits(member.get("phone"))
         if channel == "email":
             return member.get("email")
-        if channel == "telegram":
-            with self.uow_factory() as uow:
-                prefs = uow.store.get_preferences(message["member_id"]) or {}
-            return prefs.get("telegram_chat_id") or member.get("telegram")
+        if channel == "telegram":  # a chat linked in the preferences, else the handle on file
+            return chats.get(message["member_id"]) or member.get("telegram")
         return f"member:{message['member_id']}"
 
     def _deliver(self, job):

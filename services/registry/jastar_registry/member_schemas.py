@@ -14,6 +14,7 @@ from .schemas import SLUG
 __all__ = [
     "MemberRegistrationSchema", "MemberUpdateSchema", "MemberSchema",
     "MemberEligibilitySchema", "MemberLookupSchema", "EligibilityPageSchema",
+    "MemberIdsSchema", "CONTACT_FIELDS", "MAX_MEMBERS_PER_CALL",
 ]
 
 FULL_NAME = validate.Length(2, 200)
@@ -65,6 +66,18 @@ class MemberSchema(StrictSchema):
     registered_at = fields.DateTime(dump_only=True)
     consent_at = fields.DateTime(dump_only=True)
     iin = fields.String(attribute="iin_masked", dump_only=True)
+
+
+# get_members: what a message to a member needs, and nothing more (no IIN,
+# not even masked; no birth date or categories)
+CONTACT_FIELDS = ("id", "full_name", "phone", "email", "telegram", "language", "status")
+MAX_MEMBERS_PER_CALL = 500  # a sending batch is 50 by default
+
+
+class MemberIdsSchema(StrictSchema):
+    """Input of get_members: the ids of the members of one batch."""
+    member_ids = fields.List(fields.String(validate=SLUG), required=True,
+                             validate=validate.Length(max=MAX_MEMBERS_PER_CALL))
 
 
 class MemberEligibilitySchema(StrictSchema):

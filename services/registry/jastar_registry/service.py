@@ -115,6 +115,16 @@ class RegistryService(JastarService):
         return member_schemas.MemberSchema().dump(members.get_member(self.db.unit_of_work(), member_id))
 
     @api
+    def get_members(self, member_ids):
+        """For notifications: the contacts of a whole sending batch in one call
+        (up to MAX_MEMBERS_PER_CALL ids). Unknown ids are left out; erased
+        members come back with status "erased" and no contacts."""
+        permissions.check_system(self.caller)
+        query = load(member_schemas.MemberIdsSchema(), {"member_ids": member_ids})
+        found = members.get_members(self.db.unit_of_work(), query["member_ids"])
+        return member_schemas.MemberSchema(many=True, only=member_schemas.CONTACT_FIELDS).dump(found)
+
+    @api
     def find_member(self, query):
         permissions.check_staff_desk(self.caller)
         query = load(member_schemas.MemberLookupSchema(), query)

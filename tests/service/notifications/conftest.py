@@ -6,7 +6,9 @@ from nameko.testing.services import entrypoint_hook
 from jastar_notifications.service import NotificationsService
 
 from ..support import publish_event
-from .support import FakeRegistry, Providers, SmtpServer, query, wait_for
+from .support import (
+    REGISTRY_BROKEN, REGISTRY_CALLS, FakeRegistry, Providers, SmtpServer, query, wait_for,
+)
 
 
 @pytest.fixture
@@ -24,9 +26,10 @@ def smtp(tmp_path):
 
 
 class World:
-    def __init__(self, container, url, amqp_uri, providers, smtp):
+    def __init__(self, container, url, amqp_uri, providers, smtp, registry, start_registry):
         self.container, self.url, self.amqp_uri = container, url, amqp_uri
         self.providers, self.smtp = providers, smtp
+        self.registry, self.start_registry = registry, start_registry  # the fake registry
 
     def call(self, method, *args, caller=None):
         context = {"caller": caller.to_context()} if caller else None
@@ -65,10 +68,19 @@ def start_world(service_database, rabbit_config, amqp_uri, container_factory, pr
 
     def start(**more):
         config = config_for(url, providers, smtp, **more)
-        container_factory(FakeRegistry, config).start()
+
+        def start_registry():
+            registry = container_factory(FakeRegistry, config)
+            registry.start()
+            return registry
+
+        registry = start_registry()
         container = container_factory(NotificationsService, config)
         container.start()
-        return World(container, url, amqp_uri, providers, smtp)
+        return World(container, url, amqp_uri, providers, smtp, registry, start_registry)
+
+    REGISTRY_CALLS.clear()
+    REGISTRY_BROKEN.clear()
 
     return start
 

@@ -149,21 +149,38 @@ ENTITIES = {
 }
 
 
+REGISTRY_CALLS = []  # (method, argument) of every call the fake registry answered
+REGISTRY_BROKEN = []  # names of methods answering with an unexpected error
+
+
 class FakeRegistry:
-    """Answers the two calls notifications makes, from MEMBERS and ENTITIES."""
+    """Answers the calls notifications makes, from MEMBERS and ENTITIES."""
     name = "registry"
 
     @rpc(expected_exceptions=(NotFound,))
+    def get_members(self, member_ids):
+        self._called("get_members", list(member_ids))
+        return [MEMBERS[m] for m in member_ids if m in MEMBERS]
+
+    @rpc(expected_exceptions=(NotFound,))
     def get_member(self, member_id):
+        self._called("get_member", member_id)
         if member_id not in MEMBERS:
             raise NotFound("no such member", entity="member", id=member_id)
         return MEMBERS[member_id]
 
     @rpc(expected_exceptions=(NotFound,))
     def get(self, kind, obj_id):
+        self._called("get", (kind, obj_id))
         if (kind, obj_id) not in ENTITIES:
             raise NotFound(f"no such {kind}", entity=kind, id=obj_id)
         return ENTITIES[(kind, obj_id)]
+
+    @staticmethod
+    def _called(method, argument):
+        REGISTRY_CALLS.append((method, argument))
+        if method in REGISTRY_BROKEN:
+            raise RuntimeError("the registry's database is down")
 
 
 def member(member_id, language="ru", phone="+7 701 234 56 78", email_=None, telegram=None, status="active"):

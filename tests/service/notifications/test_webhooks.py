@@ -3,7 +3,9 @@ CloudEvents body with id == webhook-id, Retry-After honoured, 410 disables,
 deliveries visible to their integrator only, and replayable."""
 import eventlet
 import pytest
+from nameko.testing.services import entrypoint_waiter
 
+from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput, NotFound
 
 from .support import INTEGRATOR, OTHER_INTEGRATOR, booking_event, member, query, wait_for
@@ -41,6 +43,31 @@ def test_a_matching_event_is_posted_signed_as_a_cloud_event(world):
     with pytest.raises(NotFound):
         world.call("list_deliveries", hook["id"], caller=OTHER_INTEGRATOR)
     assert world.call("list_webhooks", caller=OTHER_INTEGRATOR) == []
+
+
+def inbox(world, event_id):
+    return query(world.url, "SELECT * FROM jastar_inbox WHERE consumer = 'notifications.webhooks'"
+                            " AND event_id = :event_id", event_id=event_id)
+
+
+def test_an_event_no_one_wants_leaves_no_trace_and_a_wanted_one_goes_once(world):
+    subscribe(world, "once", ["booking.*"])
+    unwanted = Envelope(type="centre.updated", source="registry", data={"centre_id": "karasai-yrc"})
+    with entrypoint_waiter(world.container, "on_any_event", timeout=15):
+        world.publish(unwanted)
+    assert inbox(world, unwanted.id) == [] and deliveries(world) == []
+
+    wanted = booking_event("booking.confirmed")
+    calls = []
+    with entrypoint_waiter(world.container, "on_any_event", timeout=15,
+                           callback=lambda *args: calls.append(1) or len(calls) == 2):
+        world.publish(wanted)
+        world.publish(wanted)  # redelivered: the inbox has it
+    assert len(inbox(world, wanted.id)) == 1
+    assert [d["event_id"] for d in deliveries(world)] == [wanted.id]
+    assert wait_for(lambda: len(world.providers.hooks["once"]) == 1)
+    eventlet.sleep(0.5)
+    assert len(world.providers.hooks["once"]) == 1 and len(deliveries(world)) == 1
 
 
 def test_429_with_retry_after_is_honoured(world):

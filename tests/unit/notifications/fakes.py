@@ -6,6 +6,7 @@ import copy
 class FakeStore:
     def __init__(self):
         self.messages, self.reminders, self.prefs, self.marks = {}, {}, {}, {}
+        self.subscriptions, self.deliveries = {}, {}
 
     def get_mark(self, booking_id):
         return self.marks.get(booking_id)
@@ -28,6 +29,29 @@ class FakeStore:
                 m.update(status="cancelled", last_error=reason)
                 n += 1
         return n
+
+    def claim_messages(self, now, limit, lease_until):
+        due = sorted((m for m in self.messages.values()
+                      if m["status"] in ("queued", "failed") and m["next_attempt_at"] <= now),
+                     key=lambda m: m["next_attempt_at"])[:limit]
+        for m in due:
+            m.update(status="sending", lease_until=lease_until, attempts=m["attempts"] + 1)
+        return [copy.deepcopy(m) for m in due]
+
+    def update_message(self, message_id, **changes):
+        self.messages[message_id].update(changes)
+
+    def telegram_chats(self, member_ids):
+        return {m: p["telegram_chat_id"] for m, p in self.prefs.items()
+                if m in member_ids and p.get("telegram_chat_id") is not None}
+
+    def list_subscriptions(self, owner=None, active_only=False):
+        return [dict(s) for s in self.subscriptions.values()
+                if (owner is None or s["owner"] == owner) and (s["active"] or not active_only)]
+
+    def add_delivery(self, row):
+        self.deliveries[row["id"]] = dict(row)
+        return True
 
     def add_reminder(self, row):
         key = (row["booking_id"], row["kind"], row["starts_at"])

@@ -1,5 +1,6 @@
 """Webhook signing against the Standard Webhooks reference vector, the
-CloudEvents body, pattern matching, URL safety and Retry-After."""
+CloudEvents body, pattern matching, URL safety, Retry-After, and taking
+events: nothing written for an event no one wants, once for one they do."""
 import base64
 import hashlib
 import hmac
@@ -11,8 +12,10 @@ import pytest
 from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput
 from jastar_notifications.domain.webhooks import (
-    check_url, cloud_event, matches, new_secret, retry_after_seconds, sign,
+    CONSUMER, check_url, cloud_event, matches, new_secret, retry_after_seconds, sign, take_event,
 )
+
+from .fakes import FakeUnitOfWork
 
 
 def test_signature_matches_the_standard_webhooks_reference_vector():
@@ -81,3 +84,30 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert retry_after_seconds("7", now) == 7
     assert retry_after_seconds("Tue, 01 Dec 2026 10:00:30 GMT", now) == 30
     assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+
+
+def _subscription(subscription_id, event_types, active=True):
+    return {"id": subscription_id, "owner": "acme", "event_types": event_types, "active": active}
+
+
+def test_an_event_no_subscription_wants_writes_and_commits_nothing():
+    uow = FakeUnitOfWork()
+    uow.store.subscriptions = {"s-1": _subscription("s-1", ["booking.*"]),
+                               "s-2": _subscription("s-2", ["*"], active=False)}
+    event = Envelope(type="centre.updated", source="registry", data={"centre_id": "karasai-yrc"})
+    assert take_event(uow, event, datetime(2026, 11, 28, tzinfo=timezone.utc)) == 0
+    assert uow.inbox == set() and uow.store.deliveries == {} and uow.commits == 0
+
+
+def test_an_event_a_subscription_wants_is_written_once_with_its_inbox_row():
+    uow = FakeUnitOfWork()
+    uow.store.subscriptions = {"s-1": _subscription("s-1", ["booking.*"]),
+                               "s-2": _subscription("s-2", ["member.*"])}
+    event = Envelope(type="booking.confirmed", source="booking", data={"booking_id": "b-1"})
+    now = datetime(2026, 11, 28, tzinfo=timezone.utc)
+    assert take_event(uow, event, now) == 1
+    assert take_event(uow, event, now) == 0  # redelivered: the inbox has it
+    assert uow.inbox == {(CONSUMER, event.id)} and uow.commits == 1
+    [delivery] = uow.store.deliveries.values()
+    assert (delivery["subscription_id"], delivery["event_id"], delivery["status"]) == (
+        "s-1", event.id, "queued")

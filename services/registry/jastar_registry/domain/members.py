@@ -19,7 +19,7 @@ __all__ = [
     "CATEGORIES", "LANGUAGES", "MEMBER_STATUSES", "EVENT_TYPES", "PERSONAL_FIELDS",
     "Member",
     "register_member", "update_member", "erase_member",
-    "get_member", "find_member", "member_eligibility",
+    "get_member", "get_members", "find_member", "member_eligibility",
 ]
 
 # Target groups a member may declare (the programmes' target_group uses them).
@@ -346,6 +346,13 @@ def get_member(uow, member_id):
     """The member, active or erased; NotFound when there is none."""
     with uow:
         return _get(uow, member_id)
+
+
+def get_members(uow, member_ids):
+    """The members with these ids, active or erased, in one unit of work;
+    unknown ids are left out (notifications skips their messages)."""
+    with uow:
+        return uow.members.get_many(dict.fromkeys(member_ids))
 
 
 def find_member(uow, phone=None, iin=None, vault=None):

@@ -3,7 +3,6 @@ registry's data reaches booking by events; booking keeps confirming from its
 own copy while the registry is stopped; a new, empty booking database fills
 itself from the registry by RPC."""
 import subprocess
-import time
 from datetime import datetime, timedelta
 
 from nameko.standalone.rpc import ClusterRpcClient
@@ -11,15 +10,7 @@ from nameko.standalone.rpc import ClusterRpcClient
 import jastar_common.errors  # noqa: F401  (typed errors over RPC)
 from jastar_common.calendar import ALMATY
 
-
-def wait_until(check, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
+from ..waiting import wait_until
 
 
 def seeded(system):

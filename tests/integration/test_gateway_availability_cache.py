@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
+from ..waiting import wait_until as wait_for
 from .conftest import RUN_SCRIPTS, free_port
 from .test_journeys import sign_up
 
@@ -22,12 +23,7 @@ CALLS = re.compile(r'^jastar_entrypoint_calls_total\{([^}]*)\}\s+([0-9.e+]+)$', 
 
 
 def wait_until(check, deadline, what):
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            assert value, what
-            return value
-        time.sleep(0.2)
+    return wait_for(check, max(0.0, deadline - time.monotonic()), what, interval=0.2)
 
 
 def start_gateway(system, key):

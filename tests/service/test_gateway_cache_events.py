@@ -1,7 +1,6 @@
 """The gateway's cache invalidation on real RabbitMQ: every process has its own
 exclusive, auto-delete queue on jastar.events, hears every event that changes
 availability, and leaves no queue behind when it stops."""
-import time
 from collections import defaultdict
 
 import pytest
@@ -13,6 +12,7 @@ from jastar_common.envelope import Envelope
 from jastar_gateway.cache import AVAILABILITY, CATALOGUE
 from jastar_gateway.invalidation import QUEUE_PREFIX, ROUTING_KEYS, CacheEvents, invalidate_caches
 
+from ..waiting import wait_until
 from .support import publish_event
 
 MANAGEMENT = "http://127.0.0.1:15672/api"
@@ -29,16 +29,6 @@ class GatewayOne(CacheEvents):
 
 class GatewayTwo(GatewayOne):
     name = "gateway_two"
-
-
-def wait_until(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def api(path, method="GET"):

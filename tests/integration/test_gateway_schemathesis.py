@@ -79,9 +79,15 @@ def fuzz(schema, base_url, headers, budget=BUDGET_SECONDS):
     for index, operation in enumerate(operations):
         share_ends = started + budget * (index + 1) / len(operations)
         for mode in MODES:
+            now = time.monotonic()
+            if now > given_up:
+                tally.cut_short.add(operation.label)
+                continue
+            # behind schedule: generate only the few cases that will be sent
+            examples = EXAMPLES_PER_OPERATION if now < share_ends else AT_LEAST
             strategy = operation.as_strategy(generation_mode=mode)
 
-            @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
                       print_blob=False)
             @given(case=strategy)

@@ -232,8 +232,8 @@ class Dispatcher:
         with self.uow_factory() as uow:
             claimed = uow.store.claim_deliveries(now, self.send.batch_size,
                                                  now + timedelta(seconds=self.send.lease_seconds))
-            subscriptions = {d["subscription_id"]: uow.store.get_subscription(d["subscription_id"])
-                             for d in claimed}
+            subscriptions = {sid: uow.store.get_subscription(sid)  # a batch is mostly a few endpoints'
+                             for sid in {d["subscription_id"] for d in claimed}}
             uow.commit()
         pool = eventlet.GreenPool(self.send.concurrency)
         jobs = [(d, subscriptions[d["subscription_id"]]) for d in claimed]

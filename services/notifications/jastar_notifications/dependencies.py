@@ -65,6 +65,7 @@ def read_send_settings():
         webhook_timeout_seconds=setting("WEBHOOK_TIMEOUT_SECONDS", timeout, float),
         webhook_allow_private=_bool(setting("WEBHOOKS_ALLOW_PRIVATE", "false")),
         retry_after_max_seconds=setting("WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600.0, float),
+        webhook_resolve_seconds=setting("WEBHOOK_RESOLVE_SECONDS", 3.0, float),
     )
 
 

@@ -45,6 +45,25 @@ class SendSettings:
     webhook_timeout_seconds: float = 10.0
     webhook_allow_private: bool = False
     retry_after_max_seconds: float = 3600.0
+    webhook_resolve_seconds: float = 3.0
+
+
+def resolver_within(seconds):
+    """A webhook host's addresses, or TimeoutError after `seconds`: a DNS server
+    that does not answer must hold neither a registration past the gateway's
+    RPC deadline (it would answer 503 and the webhook be made after all) nor a
+    sending batch."""
+    def resolve(host):
+        timer = eventlet.Timeout(seconds)
+        try:
+            return webhooks.resolve(host)
+        except eventlet.Timeout as exc:
+            if exc is not timer:
+                raise
+            raise TimeoutError(f"no DNS answer for {host} in {seconds:g}s") from None
+        finally:
+            timer.cancel()
+    return resolve
 
 
 def backoff(settings, attempts):
@@ -93,7 +112,7 @@ def build_context(data, member, language, directory):
 
 class Dispatcher:
     def __init__(self, uow_factory, channels, directory, settings, send_settings, box,
-                 http=None, clock=None):
+                 http=None, clock=None, resolver=None):
         self.uow_factory = uow_factory
         self.channels = channels
         self.directory = directory
@@ -102,6 +121,7 @@ class Dispatcher:
         self.box = box
         self.http = http or requests.Session()
         self.clock = clock
+        self.resolver = resolver or resolver_within(send_settings.webhook_resolve_seconds)
 
     def run_once(self, max_seconds=5.0):
         """Work until nothing is due or max_seconds have gone (the timer comes back)."""
@@ -247,7 +267,9 @@ class Dispatcher:
             return delivery, subscription, {"status": "dead", "last_error": "subscription disabled",
                                             "lease_until": None}
         try:  # again at send time: a name may resolve elsewhere now
-            webhooks.check_url(subscription["url"], self.send.webhook_allow_private)
+            webhooks.check_target(subscription["url"], self.send.webhook_allow_private, self.resolver)
+        except webhooks.HostUnresolved as exc:  # DNS may be back by the next attempt
+            return delivery, subscription, self._webhook_retry(delivery, None, str(exc))
         except Exception as exc:
             return delivery, subscription, {"status": "dead", "last_error": str(exc),
                                             "lease_until": None}

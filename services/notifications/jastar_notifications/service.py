@@ -14,7 +14,7 @@ from . import schemas
 from .dependencies import Outbound, RegistryDirectory, configured_timer, utcnow
 from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
-from .sender import Dispatcher
+from .sender import Dispatcher, resolver_within
 
 # messages state Almaty times: refuse to run on tzdata older than UTC+5 (2024)
 assert_tzdata_current()
@@ -112,7 +112,8 @@ class NotificationsService(JastarService):
                     {"url": url, "event_types": event_types, "description": description})
         created = webhooks.create_subscription(
             self.db.unit_of_work(), self.outbound.box, utcnow(), self.caller, **data,
-            allow_private=self.outbound.send_settings.webhook_allow_private)
+            allow_private=self.outbound.send_settings.webhook_allow_private,
+            resolver=resolver_within(self.outbound.send_settings.webhook_resolve_seconds))
         return schemas.NewWebhookSchema().dump(created)
 
     @api

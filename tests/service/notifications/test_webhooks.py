@@ -127,3 +127,32 @@ def test_private_addresses_are_refused_unless_allowed(start_world):
     with pytest.raises(InvalidInput) as err:
         world.call("create_webhook", f"{world.providers.url}/hook/x", ["*"], caller=INTEGRATOR)
     assert "loopback" in str(err.value.details["fields"]["url"])
+
+
+def test_a_host_dns_does_not_answer_for_is_refused_in_time_and_stored_nowhere(start_world, monkeypatch):
+    """A DNS server that does not answer must not hold a registration past the
+    gateway's RPC deadline (10 s), which would answer 503 while the webhook
+    was made after all."""
+    from jastar_notifications.domain import webhooks
+    monkeypatch.setattr(webhooks, "resolve", lambda host: eventlet.sleep(60))
+    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false", WEBHOOK_RESOLVE_SECONDS="0.5")
+    started = eventlet.hubs.get_hub().clock()
+    with pytest.raises(InvalidInput) as err:
+        world.call("create_webhook", "https://hooks.example.test/in", ["booking.*"], caller=INTEGRATOR)
+    assert err.value.details["fields"]["url"] == ["host did not resolve in time"]
+    assert eventlet.hubs.get_hub().clock() - started < 5
+    assert world.call("list_webhooks", caller=INTEGRATOR) == []
+
+
+def test_a_delivery_whose_host_stops_resolving_is_retried_not_given_up(start_world, monkeypatch):
+    from jastar_notifications.domain import webhooks
+    answers = {"hooks.example.test": lambda: {"93.184.216.34"}}
+    monkeypatch.setattr(webhooks, "resolve", lambda host: answers[host]())
+    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false", WEBHOOK_RESOLVE_SECONDS="0.2")
+    world.call("create_webhook", "https://hooks.example.test/in", ["booking.*"], caller=INTEGRATOR)
+    answers["hooks.example.test"] = lambda: eventlet.sleep(60)  # then DNS stops answering
+    world.publish(booking_event("booking.confirmed"))
+    assert wait_for(lambda: [d["attempts"] for d in deliveries(world)] >= [2], seconds=15), deliveries(world)
+    [delivery] = deliveries(world)
+    assert delivery["status"] in ("failed", "sending") and delivery["next_attempt_at"] is not None
+    assert delivery["last_error"] == "host did not resolve in time"

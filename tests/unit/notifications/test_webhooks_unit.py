@@ -1,19 +1,25 @@
 """Webhook signing against the Standard Webhooks reference vector, the
-CloudEvents body, pattern matching, URL safety, Retry-After, and taking
+CloudEvents body, pattern matching, URL safety (and DNS that fails or does
+not answer), Retry-After, and taking
 events: nothing written for an event no one wants, once for one they do."""
 import base64
 import hashlib
 import hmac
 import json
+import socket
+import time
 from datetime import datetime, timezone
 
+import eventlet
 import pytest
 
 from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput
 from jastar_notifications.domain.webhooks import (
-    CONSUMER, check_url, cloud_event, matches, new_secret, retry_after_seconds, sign, take_event,
+    CONSUMER, HostUnresolved, check_target, check_url, cloud_event, matches, new_secret, retry_after_seconds,
+    sign, take_event,
 )
+from jastar_notifications.sender import resolver_within
 
 from .fakes import FakeUnitOfWork
 
@@ -111,3 +117,30 @@ def test_an_event_a_subscription_wants_is_written_once_with_its_inbox_row():
     [delivery] = uow.store.deliveries.values()
     assert (delivery["subscription_id"], delivery["event_id"], delivery["status"]) == (
         "s-1", event.id, "queued")
+
+
+@pytest.mark.parametrize("failure, said", [(socket.gaierror(-2, "Name or service not known"), "host does not resolve"),
+                                           (TimeoutError("no DNS answer"), "host did not resolve in time")])
+def test_a_host_without_an_address_is_refused_when_registered_and_retried_when_delivering(failure, said):
+    def resolver(host):
+        raise failure
+
+    with pytest.raises(InvalidInput) as err:
+        check_url("https://hooks.example.com/in", resolver=resolver)
+    assert err.value.details["fields"] == {"url": [said]}
+    with pytest.raises(HostUnresolved, match=said):  # the sender's check: a reason to try again
+        check_target("https://hooks.example.com/in", resolver=resolver)
+
+
+def test_the_senders_resolver_gives_up_after_its_deadline(monkeypatch):
+    from jastar_notifications.domain import webhooks
+    monkeypatch.setattr(webhooks, "resolve", lambda host: eventlet.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        resolver_within(0.2)("hooks.example.com")
+    assert time.monotonic() - started < 5
+    # a deadline of the caller's own is the caller's: not turned into "no DNS answer"
+    with pytest.raises(eventlet.Timeout), eventlet.Timeout(0.1):
+        resolver_within(10)("hooks.example.com")
+    monkeypatch.setattr(webhooks, "resolve", lambda host: {"93.184.216.34"})
+    assert resolver_within(0.2)("hooks.example.com") == {"93.184.216.34"}

@@ -61,9 +61,16 @@ def resolve(host):
     return {info[4][0] for info in socket.getaddrinfo(host, None)}
 
 
-def check_url(url, allow_private=False, resolver=resolve):
+class HostUnresolved(Exception):
+    """No address for a webhook's host, or none in time: a URL being registered
+    is refused for it; a delivery tries again later (DNS can be down a while)."""
+
+
+def check_target(url, allow_private=False, resolver=resolve):
     """http(s) only; the host must resolve to public addresses unless private
-    ones are allowed (so a webhook cannot be aimed at our own network)."""
+    ones are allowed (so a webhook cannot be aimed at our own network).
+    InvalidInput for a URL never to be posted to; HostUnresolved for a host
+    without an address now. The resolver raises TimeoutError for no answer."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("not an http(s) URL", fields={"url": ["must be an http or https URL"]})
@@ -71,13 +78,23 @@ def check_url(url, allow_private=False, resolver=resolve):
         return
     try:
         addresses = resolver(parts.hostname)
+    except TimeoutError:
+        raise HostUnresolved("host did not resolve in time") from None
     except OSError:
-        raise InvalidInput("host does not resolve", fields={"url": ["host does not resolve"]}) from None
+        raise HostUnresolved("host does not resolve") from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global or ip.is_multicast:
             raise InvalidInput("private address", fields={
                 "url": [f"{parts.hostname} is a loopback, private or link-local address"]})
+
+
+def check_url(url, allow_private=False, resolver=resolve):
+    """check_target for a URL being registered: a host that does not resolve is refused too."""
+    try:
+        check_target(url, allow_private, resolver)
+    except HostUnresolved as exc:
+        raise InvalidInput(str(exc), fields={"url": [str(exc)]}) from None
 
 
 def retry_after_seconds(value, now):

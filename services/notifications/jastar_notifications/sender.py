@@ -252,7 +252,7 @@ class Dispatcher:
         with self.uow_factory() as uow:
             claimed = uow.store.claim_deliveries(now, self.send.batch_size,
                                                  now + timedelta(seconds=self.send.lease_seconds))
-            subscriptions = {sid: uow.store.get_subscription(sid)  # a batch is mostly a few endpoints'
+            subscriptions = {sid: uow.store.get_subscription(sid)  # a batch is mostly for a few endpoints
                              for sid in {d["subscription_id"] for d in claimed}}
             uow.commit()
         pool = eventlet.GreenPool(self.send.concurrency)

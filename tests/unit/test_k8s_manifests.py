@@ -800,3 +800,18 @@ def test_alerts_use_contract_metrics_and_are_in_the_runbook(alert_rules):
         if f"`{rule['alert']}`" not in runbook:
             problems.append(f"{rule['alert']} is not explained in docs/runbook.md")
     assert not problems, "\n".join(problems)
+
+
+def _queue_matcher(rule):
+    # a PromQL label regex is anchored, and written in a string where \\ is one backslash
+    pattern = re.search(r'queue=~"((?:[^"\\]|\\.)*)"', rule["expr"]).group(1).replace("\\\\", "\\")
+    return lambda name: re.fullmatch(pattern, name) is not None
+
+
+def test_a_stuck_gateway_cache_queue_has_its_own_alert(alert_rules):
+    from jastar_gateway.invalidation import cache_queue
+    rules = {rule["alert"]: rule for rule in alert_rules}
+    stuck, backlog = (_queue_matcher(rules[name]) for name in ("JastarGatewayCacheStuck", "JastarQueueBacklog"))
+    name = cache_queue().name  # what a gateway process declares
+    assert stuck(name) and not backlog(name)
+    assert not stuck("jastar.booking.registry") and backlog("jastar.booking.registry")

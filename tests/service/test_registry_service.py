@@ -117,8 +117,12 @@ def test_member_life_cycle_never_leaks_the_iin(registry):
     assert [t for t, _ in member_events] == ["member.registered", "member.updated", "member.erased"]
     for _, envelope in member_events:
         text = json.dumps(envelope, ensure_ascii=False)
-        for personal in (iin, iin[-4:], "Айгерім", "701 234", "2004-05-17"):
+        for personal in (iin, "Айгерім", "701 234", "2004-05-17"):
             assert personal not in text
+        # four digits can turn up in any random id or timestamp: look for them elsewhere
+        rest = {**envelope, "id": None, "time": None,
+                "data": {k: v for k, v in envelope["data"].items() if not k.endswith("_id")}}
+        assert iin[-4:] not in json.dumps(rest, ensure_ascii=False)
 
 
 def test_get_members_gives_a_batch_its_contacts_for_services_only(registry):

@@ -25,7 +25,7 @@ def start_flaky(container_factory, url, **settings):
     return container
 
 
-def wait_for(predicate, seconds=10):
+def wait_for(predicate, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -51,7 +51,7 @@ def test_concurrent_duplicates_have_one_effect(
         rabbit_config, amqp_uri, container_factory, database_url):
     container = start_flaky(container_factory, database_url)
     event = Envelope(type="booking.confirmed", source="booking", data={"booking_id": "b-1"})
-    with entrypoint_waiter(container, "on_booking_change", timeout=20,
+    with entrypoint_waiter(container, "on_booking_change", timeout=60,
                            callback=_count_calls(10)):
         for _ in range(10):
             publish_event(amqp_uri, event)
@@ -74,7 +74,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered_then_replayed(
     event = Envelope(type="booking.cancelled", source="booking", data={"booking_id": "b-9"})
 
     calls = []
-    with entrypoint_waiter(container, "on_booking_change", timeout=20,
+    with entrypoint_waiter(container, "on_booking_change", timeout=60,
                            callback=lambda ctx, res, exc: calls.append(exc) or len(calls) == 3):
         publish_event(amqp_uri, event)
     assert all(exc is not None for exc in calls)  # three tries, all failed

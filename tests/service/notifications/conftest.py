@@ -43,7 +43,7 @@ class World:
     def messages(self, where="1=1", **params):
         return query(self.url, f"SELECT * FROM messages WHERE {where} ORDER BY created_at, channel", **params)
 
-    def wait_messages(self, where, count, seconds=15, **params):
+    def wait_messages(self, where, count, seconds=60, **params):
         assert wait_for(lambda: len(self.messages(where, **params)) == count, seconds), [
             (m["member_id"], m["message_type"], m["channel"], m["status"], m["attempts"], m["last_error"])
             for m in self.messages()]

@@ -34,7 +34,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for(predicate, seconds=15, interval=0.05):
+def wait_for(predicate, seconds=60, interval=0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -50,7 +50,7 @@ class SmtpServer:
         self.port = free_port()
         script = Path(__file__).with_name("smtp_server.py")
         self.process = subprocess.Popen([sys.executable, str(script), str(self.port), str(self.directory)])
-        if not wait_for(self._listening, 15):
+        if not wait_for(self._listening, 60):
             self.process.kill()
             raise RuntimeError("SMTP server did not start")
 

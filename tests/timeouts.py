@@ -2,7 +2,9 @@
 the main thread, so the plugin falls back to a timer thread that can only dump
 stacks and exit the process, ending the whole session on one slow test. A
 green timeout instead fails just the test that overran, in the greenlet where
-it is stuck (the traceback says where), and the session goes on."""
+it is stuck (the traceback says where), and the session goes on. Like the
+plugin's (green) timer thread before it, it fires only when that greenlet
+yields: a busy loop or a blocking C call is not interrupted."""
 import eventlet
 import pytest
 

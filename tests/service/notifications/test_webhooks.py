@@ -129,7 +129,7 @@ def test_private_addresses_are_refused_unless_allowed(start_world):
     assert "loopback" in str(err.value.details["fields"]["url"])
 
 
-def test_a_host_dns_does_not_answer_for_is_refused_in_time_and_stored_nowhere(start_world, monkeypatch):
+def test_a_host_without_a_dns_answer_is_refused_in_time_and_not_stored(start_world, monkeypatch):
     """A DNS server that does not answer must not hold a registration past the
     gateway's RPC deadline (10 s), which would answer 503 while the webhook
     was made after all."""

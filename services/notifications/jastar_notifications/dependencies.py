@@ -16,6 +16,7 @@ from jastar_common.errors import InvalidInput, NotAllowed, NotFound
 
 from .channels import RetryableError, build_channels
 from .crypto import SecretBox
+from .domain import webhooks
 from .domain.localtime import parse_quiet_hours
 from .domain.planning import parse_offsets
 from .domain.services import Settings
@@ -65,12 +66,12 @@ def read_send_settings():
         webhook_timeout_seconds=setting("WEBHOOK_TIMEOUT_SECONDS", timeout, float),
         webhook_allow_private=_bool(setting("WEBHOOKS_ALLOW_PRIVATE", "false")),
         retry_after_max_seconds=setting("WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600.0, float),
-        webhook_resolve_seconds=setting("WEBHOOK_RESOLVE_SECONDS", 3.0, float),
     )
 
 
 class Outbound(DependencyProvider):
-    """Settings, channels and the secret box, read from config at setup."""
+    """Settings, channels, the secret box and the webhook hosts' resolver, read
+    from config at setup."""
 
     def setup(self):
         self.settings = read_settings()
@@ -79,9 +80,29 @@ class Outbound(DependencyProvider):
         self.box = SecretBox(setting("WEBHOOKS_SECRET_KEY"))
         self.http = requests.Session()
         self.registry_timeout = setting("REGISTRY_TIMEOUT_SECONDS", 5.0, float)
+        # webhook hosts, at registration and before each POST
+        self.resolver = resolver_within(setting("WEBHOOK_RESOLVE_SECONDS", 3.0, float))
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def resolver_within(seconds):
+    """A webhook host's addresses, or TimeoutError after `seconds`: a DNS server
+    that does not answer must hold neither a registration past the gateway's
+    RPC deadline (it would answer 503 and the webhook be made after all) nor a
+    sending batch."""
+    def resolve(host):
+        timer = eventlet.Timeout(seconds)
+        try:
+            return webhooks.resolve(host)
+        except eventlet.Timeout as exc:
+            if exc is not timer:
+                raise
+            raise TimeoutError(f"no DNS answer for {host} in {seconds:g}s") from None
+        finally:
+            timer.cancel()
+    return resolve
 
 
 class RegistryDirectory:

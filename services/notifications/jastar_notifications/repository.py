@@ -5,6 +5,7 @@ LOCKED on PostgreSQL, so several notifications processes share the due work
 and no two take the same row (SQLite has one writer at a time anyway: every
 transaction there starts with BEGIN IMMEDIATE)."""
 from sqlalchemy import delete, insert, or_, select, update
+
 from jastar_common.sql import insert_once
 from jastar_common.uow import SqlUnitOfWork
 

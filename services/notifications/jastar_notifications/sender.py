@@ -45,25 +45,6 @@ class SendSettings:
     webhook_timeout_seconds: float = 10.0
     webhook_allow_private: bool = False
     retry_after_max_seconds: float = 3600.0
-    webhook_resolve_seconds: float = 3.0
-
-
-def resolver_within(seconds):
-    """A webhook host's addresses, or TimeoutError after `seconds`: a DNS server
-    that does not answer must hold neither a registration past the gateway's
-    RPC deadline (it would answer 503 and the webhook be made after all) nor a
-    sending batch."""
-    def resolve(host):
-        timer = eventlet.Timeout(seconds)
-        try:
-            return webhooks.resolve(host)
-        except eventlet.Timeout as exc:
-            if exc is not timer:
-                raise
-            raise TimeoutError(f"no DNS answer for {host} in {seconds:g}s") from None
-        finally:
-            timer.cancel()
-    return resolve
 
 
 def backoff(settings, attempts):
@@ -121,7 +102,7 @@ class Dispatcher:
         self.box = box
         self.http = http or requests.Session()
         self.clock = clock
-        self.resolver = resolver or resolver_within(send_settings.webhook_resolve_seconds)
+        self.resolver = resolver or webhooks.resolve  # the service gives one with a deadline
 
     def run_once(self, max_seconds=5.0):
         """Work until nothing is due or max_seconds have gone (the timer comes back)."""

@@ -14,7 +14,7 @@ from . import schemas
 from .dependencies import Outbound, RegistryDirectory, configured_timer, utcnow
 from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
-from .sender import Dispatcher, resolver_within
+from .sender import Dispatcher
 
 # messages state Almaty times: refuse to run on tzdata older than UTC+5 (2024)
 assert_tzdata_current()
@@ -56,7 +56,7 @@ class NotificationsService(JastarService):
         out = self.outbound
         Dispatcher(self.db.unit_of_work, out.channels,
                    RegistryDirectory(self.registry, out.registry_timeout), out.settings,
-                   out.send_settings, out.box, out.http, utcnow).run_once()
+                   out.send_settings, out.box, out.http, utcnow, out.resolver).run_once()
 
     # messages
 
@@ -113,7 +113,7 @@ class NotificationsService(JastarService):
         created = webhooks.create_subscription(
             self.db.unit_of_work(), self.outbound.box, utcnow(), self.caller, **data,
             allow_private=self.outbound.send_settings.webhook_allow_private,
-            resolver=resolver_within(self.outbound.send_settings.webhook_resolve_seconds))
+            resolver=self.outbound.resolver)
         return schemas.NewWebhookSchema().dump(created)
 
     @api

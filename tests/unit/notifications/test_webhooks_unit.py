@@ -19,7 +19,7 @@ from jastar_notifications.domain.webhooks import (
     CONSUMER, HostUnresolved, check_target, check_url, cloud_event, matches, new_secret, retry_after_seconds,
     sign, take_event,
 )
-from jastar_notifications.sender import resolver_within
+from jastar_notifications.dependencies import resolver_within
 
 from .fakes import FakeUnitOfWork
 

@@ -17,9 +17,9 @@ import logging
 import uuid
 
 from kombu import Queue, binding
-from nameko.amqp.consume import Consumer as ConsumerCore
 from nameko.messaging import Consumer
 
+from jastar_common.consumer import SafeConsumer
 from jastar_common.topology import events_exchange
 
 from .cache import AVAILABILITY, CATALOGUE
@@ -55,7 +55,7 @@ def cache_queue():
                  bindings=[binding(exchange, routing_key=key) for key in ROUTING_KEYS])
 
 
-class _OwnQueueConsumer(ConsumerCore):
+class _OwnQueueConsumer(SafeConsumer):
     def get_consumers(self, consumer_cls, channel):
         # called on every (re)connection: a fresh queue each time
         self.queues = [cache_queue()]

@@ -5,7 +5,10 @@ import json
 import logging
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from nameko.exceptions import RemoteError, UnknownService
+from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -57,6 +60,26 @@ def problem(status, code, detail=None, language="en", retry_after=None, headers=
                     content_type="application/problem+json")
 
 
+# errors that mean "a dependency is away", raised here or in a service (RemoteError names the type)
+_BROKER_ERRORS = (KombuOperationalError, AmqpConnectionError, ConnectionError)
+_DATABASE_ERRORS = (sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError,
+                    sqlalchemy_exc.DisconnectionError)
+_REMOTE_OUTAGES = {"OperationalError": "database", "InterfaceError": "database",
+                   "DisconnectionError": "database", "ConnectionError": "broker",
+                   "ConnectionResetError": "broker", "ConnectionRefusedError": "broker"}
+
+
+def outage_of(exc):
+    """'broker' or 'database' when `exc` says that one could not be reached, else None."""
+    if isinstance(exc, _DATABASE_ERRORS):
+        return "database"
+    if isinstance(exc, _BROKER_ERRORS):
+        return "broker"
+    if isinstance(exc, RemoteError):
+        return _REMOTE_OUTAGES.get(exc.exc_type)
+    return None
+
+
 def from_exception(exc, language="en"):
     for exc_type, status in _STATUS:
         if isinstance(exc, exc_type):
@@ -74,6 +97,11 @@ def from_exception(exc, language="en"):
         return problem(503, "service_unavailable", str(exc), language, retry_after=5, service=exc.service)
     if isinstance(exc, (UnknownService, eventlet.Timeout)):
         return problem(503, "service_unavailable", "a service is not answering", language, retry_after=5)
+    outage = outage_of(exc)
+    if outage:  # the client may retry (with its Idempotency-Key): nothing was done
+        log.warning("%s unavailable: %s", outage, exc)
+        return problem(503, "service_unavailable", f"the {outage} is not reachable", language,
+                       retry_after=5, dependency=outage)
     if isinstance(exc, HTTPException):
         code = exc.name.lower().replace(" ", "_")
         return problem(exc.code, code, exc.description, language)

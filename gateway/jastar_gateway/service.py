@@ -10,13 +10,13 @@ import jastar_common.errors  # noqa: F401  (registers typed errors for RPC repli
 from jastar_common.config import setting
 from jastar_common.dependencies import Database
 from jastar_common.logging import Correlation
-from jastar_common.observability import Observability
+from jastar_common.observability import Observability, broker_answers
 
 from . import docs_page, openapi
 from .accounts import GatewayUnitOfWork
 from .http import route
 from .invalidation import CacheEvents
-from .problems import problem
+from .problems import outage_of, problem
 from .routes import Calls
 from .routes.integrators import IntegratorRoutes
 from .routes.members import MemberRoutes
@@ -35,21 +35,28 @@ class MetaRoutes:
            response="{status, services}")
     def ready(self, request):
         timeout = setting("READY_TIMEOUT_SECONDS", 2, float)
+        language = request.environ["jastar.language"]
+        if not broker_answers(timeout):  # then every service would look down: name the cause
+            return problem(503, "not_ready", "down: broker", language, retry_after=5,
+                           services={name: "down: broker" for name in BACKEND_SERVICES})
         pool = eventlet.GreenPool()
         results = dict(zip(BACKEND_SERVICES, pool.imap(
             lambda service: self._ping(service, timeout), BACKEND_SERVICES)))
-        down = sorted(name for name, status in results.items() if status != "ok")
+        down = sorted(f"{name} {status[len('down: '):]}" for name, status in results.items()
+                      if status != "ok")
         if down:
-            return problem(503, "not_ready", "down: " + ", ".join(down),
-                           request.environ["jastar.language"], retry_after=5, services=results)
+            return problem(503, "not_ready", "down: " + ", ".join(down), language, retry_after=5,
+                           services=results)
         return {"status": "ready", "services": results}
 
     def _ping(self, service, timeout):
+        """'ok', or 'down: database' (it answered, its database did not), 'down: broker',
+        or 'down: service' (no answer)."""
         try:
             self.call(service, "ping", timeout=timeout)
             return "ok"
         except Exception as exc:  # any failure means not ready; say which
-            return f"down: {exc.__class__.__name__}"
+            return f"down: {outage_of(exc) or 'service'}"
 
     @route("GET", "/openapi.json", "This API, as OpenAPI 3.1", "meta", response="OpenAPI document")
     def openapi_json(self, request):

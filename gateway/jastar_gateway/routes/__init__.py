@@ -3,6 +3,7 @@ import eventlet
 
 from jastar_common.caller import CALLER_KEY, SYSTEM
 from jastar_common.config import setting
+from jastar_common.rpc import DEADLINE_KEY, with_deadline
 
 from ..cache import AVAILABILITY
 from ..problems import ServiceUnavailable
@@ -18,6 +19,8 @@ class Calls:
         saved = context.get(CALLER_KEY)
         if as_system:
             context[CALLER_KEY] = SYSTEM.to_context()
+        # past the deadline the service drops the request unrun: a 503 means "not done"
+        saved_deadline = with_deadline(context, timeout)
         try:
             with eventlet.Timeout(timeout):
                 return getattr(self.rpc[service], method)(*args, **kwargs)
@@ -25,6 +28,7 @@ class Calls:
             raise ServiceUnavailable(service, f"no answer within {timeout:g}s") from None
         finally:
             context[CALLER_KEY] = saved
+            context[DEADLINE_KEY] = saved_deadline
 
     def change_booking(self, method, *args):
         """A booking change: once booking has answered, this process's cached

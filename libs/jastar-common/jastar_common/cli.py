@@ -21,6 +21,11 @@ def topology_main(argv=None):
             print(f"{sub.queue_name}\t{' '.join(sub.keys)}")
         return 0
     with Connection(amqp_uri(), connect_timeout=5) as conn:
+        # the broker may be restarting: wait for it rather than fail the start
+        conn.ensure_connection(max_retries=None, interval_start=1, interval_step=1, interval_max=10,
+                               errback=lambda exc, interval: print(
+                                   f"jastar-topology: RabbitMQ not reachable ({exc}); retrying",
+                                   file=sys.stderr))
         declare_topology(conn)
     print(f"declared {len(SUBSCRIPTIONS)} subscriptions")
     return 0
@@ -60,19 +65,24 @@ def wait_main(argv=None):
 
     parser = argparse.ArgumentParser(prog="jastar-wait")
     parser.add_argument("--service", help="also wait for this service's database")
-    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--timeout", type=float, default=0,
+                        help="give up after this many seconds (default 0: wait for ever)")
     args = parser.parse_args(argv)
-    deadline = time.monotonic() + args.timeout
+    deadline = time.monotonic() + args.timeout if args.timeout else None
 
     def until_up(what, check):
+        said = 0.0
         while True:
             try:
                 check()
                 return
             except Exception as exc:
-                if time.monotonic() > deadline:
+                if deadline is not None and time.monotonic() > deadline:
                     print(f"jastar-wait: {what} not reachable: {exc}", file=sys.stderr)
                     sys.exit(1)
+                if time.monotonic() - said > 10:  # say so, not on every try
+                    print(f"jastar-wait: waiting for {what}: {exc}", file=sys.stderr, flush=True)
+                    said = time.monotonic()
                 time.sleep(1)
 
     def broker():

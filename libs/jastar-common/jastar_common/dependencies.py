@@ -25,9 +25,16 @@ class Topology(SharedExtension):
 
     def setup(self):
         if not self.declared:
+            # a service started while the broker is down waits for it
             with Connection(amqp_uri(), connect_timeout=5) as conn:
+                conn.ensure_connection(errback=_waiting_for_broker, max_retries=None,
+                                       interval_start=1, interval_step=1, interval_max=10)
                 declare_topology(conn)
             self.declared = True
+
+
+def _waiting_for_broker(exc, interval):
+    log.warning("RabbitMQ not reachable (%s); trying again in %.0fs", exc, interval)
 
 
 class OutboxRelay:

@@ -89,19 +89,25 @@ class HealthServer(SharedExtension):
         problems = []
         if ready and getattr(self.container, "stopping", False):
             problems.append("stopping")  # take no new traffic while draining
-        try:
-            with Connection(amqp_uri(), connect_timeout=2) as conn:
-                conn.ensure_connection(max_retries=1)
-        except Exception as exc:
-            problems.append(f"broker: {exc.__class__.__name__}")
+        if not broker_answers(2):
+            problems.append("broker: not reachable")
         if ready and self.database is not None:
             try:
                 from sqlalchemy import text
                 with eventlet.Timeout(3), self.database.engine.connect() as conn:
                     conn.execute(text("SELECT 1"))
             except BaseException as exc:  # eventlet.Timeout is a BaseException
-                problems.append(f"database: {exc.__class__.__name__}")
+                problems.append(f"database: not reachable ({exc.__class__.__name__})")
         return problems
+
+
+def broker_answers(timeout):
+    try:
+        with Connection(amqp_uri(), connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False
 
 
 class Observability(DependencyProvider):

@@ -1,7 +1,7 @@
 """What every Jastar nameko service has: its caller, correlation id, metrics
 and health, and the `ping` the gateway's /ready and jastar-ping ask.
 A service adds `name` and `db = Database(...)`."""
-from nameko.rpc import rpc
+from .rpc import rpc
 
 from .caller import CallerIdentity
 from .health import ping

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from nameko.messaging import Consumer
 
 from .config import setting
+from .consumer import SafeConsumer
 from .dependencies import Topology
 from .envelope import Envelope
 from .metrics import DEAD_LETTERS
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class EventSubscriber(Consumer):
+    consumer_cls = SafeConsumer  # an ack lost with the broker must not kill the service
     topology = Topology()
 
     def __init__(self, service, name, **kwargs):

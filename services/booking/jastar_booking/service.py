@@ -3,7 +3,7 @@ import logging
 from datetime import date, timedelta
 
 import eventlet
-from nameko.rpc import ServiceRpc, rpc
+from nameko.rpc import ServiceRpc
 from nameko.standalone.rpc import ClusterRpcClient
 from nameko.timer import timer
 
@@ -12,6 +12,7 @@ from jastar_common.calendar import assert_tzdata_current
 from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
+from jastar_common.rpc import rpc
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 

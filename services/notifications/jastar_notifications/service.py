@@ -1,12 +1,13 @@
 """Notifications' nameko adapter: events in (booking, waitlist, member, and
 every event for webhooks), a timer that sends what is due, and RPC for the
 gateway (login codes, preferences, the delivery log, webhooks)."""
-from nameko.rpc import ServiceRpc, rpc
+from nameko.rpc import ServiceRpc
 
 from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.rpc import rpc
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 

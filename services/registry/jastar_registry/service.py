@@ -1,11 +1,10 @@
 """The registry's nameko adapter: RPC in, schema-checked, domain call, schema out."""
 from datetime import datetime
 
-from nameko.rpc import rpc
-
 from jastar_common.service_base import JastarService
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.rpc import rpc
 from jastar_common.config import setting
 from jastar_common.validation import load
 

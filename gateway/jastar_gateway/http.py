@@ -43,8 +43,9 @@ class RouteDoc:
     roles: tuple = ("anonymous",)
     query: type = None
     body: type = None
-    response: object = None  # a schema class, or a description
+    response: object = None  # the schema every answer is dumped through (a tuple: the handler picks)
     status: int = 200
+    also: dict = field(default_factory=dict)  # other success statuses: {202: schema}
     headers: dict = field(default_factory=dict)  # request headers documented
     content_type: str = "application/json"
 
@@ -216,6 +217,9 @@ class JsonRoute(HttpRequestHandler):
             headers = result[1] if len(result) == 3 else {}
         if payload is None:
             return Response(status=204, headers=headers)
+        schema = self.doc.response if status == self.doc.status else self.doc.also.get(status)
+        if isinstance(schema, type):  # exactly the documented fields, whatever a service adds
+            payload = schema().dump(payload)
         return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status,
                         headers=headers, content_type="application/json")
 
@@ -254,8 +258,8 @@ def _encodes(text):
 
 
 def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
-          status=200, headers=None, content_type="application/json"):
-    doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, headers or {},
-                   content_type)
+          status=200, headers=None, content_type="application/json", also=None):
+    doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, also or {},
+                   headers or {}, content_type)
     ROUTES.append(doc)
     return JsonRoute.decorator(method, url, doc=doc)

@@ -5,6 +5,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from . import responses
+from .examples import EXAMPLES
 from .http import ROUTES
 
 ERRORS = {
@@ -40,17 +42,38 @@ def _security(roles):
     return schemes
 
 
+PAGING = {
+    "limit": {"name": "limit", "in": "query", "required": False,
+              "description": "the most items in the page (1-100)",
+              "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    "offset": {"name": "offset", "in": "query", "required": False,
+               "description": "how many items to skip",
+               "schema": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0}},
+}
+PAGING_ABOUT = ("Every list answers one envelope, the Page: `{items, total, limit, offset}`, read with the "
+                "same `limit` and `offset` query parameters; the next page starts at offset + limit while "
+                "that is below total.")
+
+
 def build(server_url="/"):
+    plugin = MarshmallowPlugin(schema_name_resolver=lambda schema: _name(schema))
     spec = APISpec(
         title="Jastar Hub API", version="1.0.0", openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()], servers=[{"url": server_url}],
+        plugins=[plugin], servers=[{"url": server_url}],
         info={"description": "The one public API of the Youth Resource Centres of Almaty region: "
                              "browse centres, register, book consultations, space hours and seats, "
                              "run the centre desk, and subscribe to events. Events also flow on "
-                             "RabbitMQ: see /asyncapi.yaml."})
+                             "RabbitMQ: see /asyncapi.yaml.\n\n" + PAGING_ABOUT})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "X-Api-Key"})
     spec.components.schema("Problem", PROBLEM)
+    spec.components.schema("Page", schema=responses.Page)
+    for name, parameter in PAGING.items():
+        spec.components.parameter(name, "query", {k: v for k, v in parameter.items() if k not in ("name", "in")})
+    for doc in ROUTES:  # every schema a handler may answer with, by name, so anyOf can point at them
+        for schema in _schemas(doc.response) + list(doc.also.values()):
+            if _name(schema) not in spec.components.schemas:
+                spec.components.schema(_name(schema), schema=schema)
     paths = {}
     for doc in ROUTES:
         operation = {
@@ -71,7 +94,24 @@ def build(server_url="/"):
         paths.setdefault(_path(doc.url), {})[doc.method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    for operations in document["paths"].values():  # the paging parameters: one definition, referred to
+        for operation in operations.values():
+            operation["parameters"] = [{"$ref": f"#/components/parameters/{p['name']}"}
+                                       if p.get("in") == "query" and p.get("name") in PAGING else p
+                                       for p in operation.get("parameters", [])]
+    return document
+
+
+def _name(schema):
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__
+
+
+def _schemas(response):
+    if isinstance(response, type):
+        return [response]
+    return list(response) if isinstance(response, tuple) else []
 
 
 def _operation_id(doc):
@@ -79,22 +119,43 @@ def _operation_id(doc):
     return doc.method.lower() + "_" + "_".join(w for w in words if w and w != "v1")
 
 
-def _responses(doc):
-    if doc.status == 204:
-        ok = {"description": "Done"}
-    elif isinstance(doc.response, type):
-        ok = {"description": "OK", "content": {"application/json": {"schema": doc.response}}}
-    elif doc.content_type != "application/json":
-        # a YAML document is a mapping once read; an HTML page is text
-        shape = {"type": "object"} if doc.content_type.endswith("yaml") else {"type": "string"}
-        ok = {"description": doc.response or "OK", "content": {doc.content_type: {"schema": shape}}}
+def _json(schema):
+    name = _name(schema)
+    content = {"schema": {"$ref": f"#/components/schemas/{name}"}}
+    if name in EXAMPLES:
+        content["example"] = EXAMPLES[name]
+    return {"application/json": content}
+
+
+def _ok(doc, status, response):
+    about = {200: "OK", 201: "Created", 202: "Accepted"}.get(status, "OK")
+    if status == 204:
+        return {"description": "Done"}
+    if isinstance(response, type):
+        ok = {"description": about, "content": _json(response)}
+    elif isinstance(response, tuple):  # one of these, by the path (a kind of reference data)
+        ok = {"description": about, "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": f"#/components/schemas/{_name(schema)}"} for schema in response]},
+            "example": EXAMPLES.get(_name(response[0]))}}}
     else:
-        ok = {"description": doc.response or "OK",
-              "content": {"application/json": {"schema": {"type": "object"}}}}
-    responses = {str(doc.status): ok}
-    if doc.url == "/v1/bookings" and doc.method == "POST":
-        responses["202"] = {"description": "Joined the waitlist",
-                            "content": {"application/json": {"schema": {"type": "object"}}}}
+        ok = {"description": doc.response, "content": {doc.content_type: {"schema": DOCUMENTS[doc.content_type]}}}
+    if status == 201:
+        ok["headers"] = {"Location": {"description": "where the new object can be read",
+                                      "schema": {"type": "string"}}}
+    return ok
+
+
+DOCUMENTS = {  # the meta routes' own documents
+    "application/json": {"type": "object", "required": ["openapi", "info", "paths"]},
+    "application/yaml": {"type": "object"},  # a YAML document is a mapping once read
+    "text/html": {"type": "string"},
+}
+
+
+def _responses(doc):
+    responses = {str(doc.status): _ok(doc, doc.status, doc.response)}
+    for status, schema in doc.also.items():
+        responses[str(status)] = _ok(doc, status, schema)
     for status, about in ERRORS.items():
         responses[status] = {"description": about, "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}

@@ -44,7 +44,7 @@ class ProgrammeQuery(Page):
 SANE_DATE = validate.Range(date(2000, 1, 1), date(2100, 12, 31))
 
 
-class AvailabilityQuery(StrictSchema):
+class AvailabilityQuery(Page):
     service_id = fields.String(validate=ID)
     specialist_id = fields.String(validate=ID)
     space_id = fields.String(validate=ID)
@@ -60,12 +60,6 @@ class OtpRequest(StrictSchema):
 
 class TokenRequest(OtpRequest):
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
-
-
-class Token(Schema):
-    access_token = fields.String()
-    token_type = fields.String()
-    expires_in = fields.Integer()
 
 
 class Registration(StrictSchema):
@@ -93,20 +87,6 @@ class MemberChanges(StrictSchema):
     categories = fields.List(fields.String(validate=validate.Length(1, 40)))
 
 
-class Member(Schema):
-    id = fields.String()
-    full_name = fields.String(allow_none=True)
-    birth_date = fields.Date(allow_none=True)
-    phone = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    telegram = fields.String(allow_none=True)
-    district_id = fields.String(allow_none=True)
-    language = fields.String()
-    categories = fields.List(fields.String())
-    iin = fields.String(allow_none=True, metadata={"description": "masked: ********1234"})
-    status = fields.String()
-
-
 class MemberLookup(StrictSchema):
     phone = fields.String(validate=validate.Length(5, 40))
     iin = fields.String(validate=validate.Length(12, 12))
@@ -125,23 +105,6 @@ class NewBooking(StrictSchema):
     ends_at = UtcDateTime()
 
 
-class Booking(Schema):
-    id = fields.String()
-    kind = fields.String()
-    state = fields.String()
-    member_id = fields.String()
-    centre_id = fields.String()
-    resource_id = fields.String()
-    service_id = fields.String(allow_none=True)
-    specialist_id = fields.String(allow_none=True)
-    space_id = fields.String(allow_none=True)
-    session_id = fields.String(allow_none=True)
-    programme_id = fields.String(allow_none=True)
-    starts_at = fields.String()
-    ends_at = fields.String()
-    reason = fields.String(allow_none=True)
-
-
 class Cancellation(StrictSchema):
     reason = fields.String(validate=validate.Length(1, 500))
 
@@ -151,7 +114,7 @@ class Reschedule(StrictSchema):
     ends_at = UtcDateTime()
 
 
-class DayQuery(StrictSchema):
+class DayQuery(Page):
     date = fields.Date(required=True, validate=SANE_DATE)
 
 

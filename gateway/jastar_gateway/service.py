@@ -12,7 +12,7 @@ from jastar_common.dependencies import Database
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
 
-from . import docs_page, openapi
+from . import docs_page, openapi, responses
 from .accounts import GatewayUnitOfWork
 from .http import route
 from .invalidation import CacheEvents
@@ -27,12 +27,12 @@ BACKEND_SERVICES = ("registry", "booking", "notifications")
 
 
 class MetaRoutes:
-    @route("GET", "/health", "The process is up", "meta", response="{status}")
+    @route("GET", "/health", "The process is up", "meta", response=responses.Health)
     def health(self, request):
         return {"status": "ok"}
 
     @route("GET", "/ready", "RabbitMQ and every service answer (else 503 naming what is down)", "meta",
-           response="{status, services}")
+           response=responses.Ready)
     def ready(self, request):
         timeout = setting("READY_TIMEOUT_SECONDS", 2, float)
         language = request.environ["jastar.language"]

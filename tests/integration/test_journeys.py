@@ -90,7 +90,7 @@ def test_sewing_course_fills_then_the_waitlist_gets_an_offer_and_takes_it(system
 
     first_app, first_seat = seated[0]
     assert first_app.post(f"/v1/bookings/{first_seat['id']}/cancel").status_code == 200
-    places = late.get("/v1/me/bookings").json()["waitlist"]
+    places = late.get("/v1/me/waitlist").json()["items"]
     offered = next(p for p in places if p["id"] == entry["id"])
     assert offered["state"] == "offered" and offered["offer_expires_at"]
     taken = late.post(f"/v1/waitlist/{entry['id']}/accept")

@@ -9,6 +9,13 @@ from ..cache import AVAILABILITY
 from ..problems import ServiceUnavailable
 
 
+def page(items, query):
+    """A page of a list held whole (a few staff accounts, keys or webhooks;
+    cached availability), in the one envelope every list answers."""
+    limit, offset = query["limit"], query["offset"]
+    return {"items": items[offset:offset + limit], "total": len(items), "limit": limit, "offset": offset}
+
+
 class Calls:
     def call(self, service, method, *args, timeout=None, as_system=False, **kwargs):
         """One RPC, as the request's caller, with a deadline: a service that is

@@ -9,7 +9,7 @@ from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
-from .. import accounts, auth, schemas
+from .. import accounts, auth, responses, schemas
 from ..http import route
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def _phone(raw):
 class MemberRoutes:
     @route("POST", "/v1/auth/otp", "Send a one-time sign-in code by SMS", "auth",
            body=schemas.OtpRequest, status=202,
-           response="{sent, expires_in}; the same answer whether or not the phone is known")
+           response=responses.CodeSent)
     def send_code(self, request):
         body = request.jastar_body
         phone = _phone(body["phone"])
@@ -70,7 +70,7 @@ class MemberRoutes:
             return None
 
     @route("POST", "/v1/auth/token", "Exchange the code for an access token (JWT)", "auth",
-           body=schemas.TokenRequest, response=schemas.Token)
+           body=schemas.TokenRequest, response=responses.Token)
     def token(self, request):
         body = request.jastar_body
         phone = _phone(body["phone"])
@@ -86,16 +86,16 @@ class MemberRoutes:
 
     @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",
            "members", roles=("anonymous", "staff", "admin"), body=schemas.Registration,
-           response=schemas.Member, status=201)
+           response=responses.Member, status=201)
     def register(self, request):
         return self.call("registry", "register_member", request.jastar_body)
 
-    @route("GET", "/v1/me", "My profile", "members", roles=MEMBER, response=schemas.Member)
+    @route("GET", "/v1/me", "My profile", "members", roles=MEMBER, response=responses.Member)
     def me(self, request):
         return self.call("registry", "get_member", self._me(request))
 
     @route("PATCH", "/v1/me", "Change my profile", "members", roles=MEMBER, body=schemas.MemberChanges,
-           response=schemas.Member)
+           response=responses.Member)
     def update_me(self, request):
         return self.call("registry", "update_member", self._me(request), request.jastar_body)
 
@@ -105,24 +105,29 @@ class MemberRoutes:
         self.call("registry", "erase_member", self._me(request))
         return None
 
-    @route("GET", "/v1/me/bookings", "My bookings and waitlist places", "members", roles=MEMBER,
-           query=schemas.Page, response="{items: [Booking], waitlist: [entry]}")
+    @route("GET", "/v1/me/bookings", "My bookings, newest first", "members", roles=MEMBER,
+           query=schemas.Page, response=responses.BookingPage)
     def my_bookings(self, request):
         return self.call("booking", "member_bookings", self._me(request), request.jastar_query)
 
+    @route("GET", "/v1/me/waitlist", "My waitlist places, newest first", "members", roles=MEMBER,
+           query=schemas.Page, response=responses.WaitlistPage)
+    def my_waitlist(self, request):
+        return self.call("booking", "member_waitlist", self._me(request), request.jastar_query)
+
     @route("GET", "/v1/me/notifications", "Messages sent to me", "members", roles=MEMBER,
-           query=schemas.Page, response="{items, limit, offset}")
+           query=schemas.Page, response=responses.MessagePage)
     def my_notifications(self, request):
         return self.call("notifications", "list_messages", self._me(request), request.jastar_query)
 
     @route("GET", "/v1/me/notification-preferences", "My channels", "members", roles=MEMBER,
-           response="{member_id, channels, telegram_chat_id, default}")
+           response=responses.ChannelPreferences)
     def my_preferences(self, request):
         return self.call("notifications", "get_preferences", self._me(request))
 
     @route("PUT", "/v1/me/notification-preferences", "Choose my channels (opt out of the others)",
            "members", roles=MEMBER, body=schemas.Preferences,
-           response="{member_id, channels, telegram_chat_id, default}")
+           response=responses.ChannelPreferences)
     def set_my_preferences(self, request):
         return self.call("notifications", "set_preferences", self._me(request), request.jastar_body)
 
@@ -135,7 +140,7 @@ class MemberRoutes:
     @route("POST", "/v1/bookings", "Book a consultation, space hours or a seat", "booking",
            roles=BOOKERS, body=schemas.NewBooking, status=201,
            headers={"Idempotency-Key": "repeat a request safely: the first result comes back"},
-           response="{booking: Booking} (201) or {waitlist: entry} (202) when the seats are gone")
+           response=responses.BookingMade, also={202: responses.WaitlistJoined})
     def create_booking(self, request):
         body = dict(request.jastar_body)
         key = request.headers.get("Idempotency-Key")
@@ -147,27 +152,27 @@ class MemberRoutes:
         return (201 if "booking" in result else 202), result
 
     @route("GET", "/v1/bookings/<string:booking_id>", "A booking", "booking", roles=BOOKERS,
-           response=schemas.Booking)
+           response=responses.Booking)
     def get_booking(self, request, booking_id):
         return self.call("booking", "get_booking", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/cancel", "Cancel a booking", "booking",
-           roles=BOOKERS, body=schemas.Cancellation, response=schemas.Booking)
+           roles=BOOKERS, body=schemas.Cancellation, response=responses.Booking)
     def cancel_booking(self, request, booking_id):
         return self.change_booking("cancel_booking", booking_id, request.jastar_body.get("reason"))
 
     @route("POST", "/v1/bookings/<string:booking_id>/reschedule", "Move a booking to a new time",
-           "booking", roles=BOOKERS, body=schemas.Reschedule, response=schemas.Booking)
+           "booking", roles=BOOKERS, body=schemas.Reschedule, response=responses.Booking)
     def reschedule_booking(self, request, booking_id):
         return self.change_booking("reschedule_booking", booking_id, _jsonable(request.jastar_body))
 
     @route("POST", "/v1/waitlist/<string:entry_id>/accept", "Take the seat offered to me", "booking",
-           roles=BOOKERS, response=schemas.Booking)
+           roles=BOOKERS, response=responses.Booking)
     def accept_offer(self, request, entry_id):
         return self.change_booking("accept_offer", entry_id)
 
     @route("POST", "/v1/waitlist/<string:entry_id>/decline", "Decline an offer, or leave the waitlist",
-           "booking", roles=BOOKERS, response="the waitlist entry")
+           "booking", roles=BOOKERS, response=responses.WaitlistEntry)
     def decline_offer(self, request, entry_id):
         return self.change_booking("decline_offer", entry_id)
 

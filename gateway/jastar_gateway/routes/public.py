@@ -6,11 +6,10 @@ from jastar_common.calendar import ALMATY
 from jastar_common.config import setting
 from jastar_common.errors import InvalidInput
 
-from .. import schemas
+from .. import responses, schemas
 from ..cache import AVAILABILITY, CATALOGUE
 from ..http import route
-
-PAGE = "A page: {items, total, limit, offset}"
+from . import page
 
 
 def _catalogue_ttl():
@@ -35,17 +34,17 @@ class PublicRoutes:
                                         lambda: self.call("booking", "availability", ask))
 
     @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
-           "catalogue", query=schemas.DistrictQuery, response=PAGE)
+           "catalogue", query=schemas.DistrictQuery, response=responses.DistrictPage)
     def list_districts(self, request):
         return self.catalogue("list", "district", request.jastar_query)
 
     @route("GET", "/v1/centers", "Youth resource centres (open and planned)", "catalogue",
-           query=schemas.CentreQuery, response=PAGE)
+           query=schemas.CentreQuery, response=responses.CentrePage)
     def list_centres(self, request):
         return self.catalogue("list", "centre", request.jastar_query)
 
     @route("GET", "/v1/centers/<string:centre_id>", "A centre with its spaces, services and partners",
-           "catalogue", response="The centre, with spaces, services and partners")
+           "catalogue", response=responses.CentreDetail)
     def get_centre(self, request, centre_id):
         centre = self.catalogue("get", "centre", centre_id)
         wide = {"centre_id": centre_id, "limit": 200}
@@ -56,17 +55,17 @@ class PublicRoutes:
         return {**centre, "spaces": spaces, "services": services, "partners": partners}
 
     @route("GET", "/v1/services", "What members book: consultations by topic", "catalogue",
-           query=schemas.ServiceQuery, response=PAGE)
+           query=schemas.ServiceQuery, response=responses.ServicePage)
     def list_services(self, request):
         return self.catalogue("list", "service", request.jastar_query)
 
     @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
-           query=schemas.ProgrammeQuery, response=PAGE)
+           query=schemas.ProgrammeQuery, response=responses.ProgrammePage)
     def list_programmes(self, request):
         return self.catalogue("list", "programme", request.jastar_query)
 
     @route("GET", "/v1/programmes/<string:programme_id>", "A programme with its sessions and seats left",
-           "catalogue", response="The programme, its sessions, and seats left per session")
+           "catalogue", response=responses.ProgrammeDetail)
     def get_programme(self, request, programme_id):
         programme = self.call("registry", "get", "programme", programme_id)
         sessions = self.call("registry", "list", "session", {"programme_id": programme_id, "limit": 200})
@@ -79,9 +78,14 @@ class PublicRoutes:
 
     @route("GET", "/v1/availability", "Free consultation slots, free space hours, or seats left",
            "booking", query=schemas.AvailabilityQuery,
-           response="{items: [{starts_at, ends_at, centre_id, specialist_id, space_id, free}]}")
+           response=responses.AvailabilityPage)
     def availability(self, request):
-        query = request.jastar_query
+        query = dict(request.jastar_query)
+        paging = {"limit": query.pop("limit"), "offset": query.pop("offset")}
+        answer = self._availability(query)
+        return {**answer, **page(answer["items"], paging)}
+
+    def _availability(self, query):
         given = [k for k in ("service_id", "specialist_id", "space_id", "programme_id") if k in query]
         if len(given) != 1 and given != ["service_id", "specialist_id"]:
             raise InvalidInput("say what to look at", fields={

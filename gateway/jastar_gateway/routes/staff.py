@@ -2,13 +2,21 @@
 from jastar_common.errors import InvalidInput
 from jastar_common.phones import InvalidField, normalise_phone
 
-from .. import accounts, auth, schemas
+from .. import accounts, auth, responses, schemas
 from ..http import route
+from . import page
 
 DESK = ("staff", "admin")
 ADMIN = ("admin",)
 KINDS = ("region", "district", "centre", "space", "partner", "service", "specialist", "schedule",
          "programme", "session")
+
+
+KIND_SCHEMAS = tuple(responses.CATALOGUE[kind] for kind in KINDS)  # one of them, by kind
+
+
+def _dumped(kind, obj):
+    return responses.CATALOGUE[kind]().dump(obj)
 
 
 def _kind(kind):
@@ -19,7 +27,7 @@ def _kind(kind):
 
 class StaffRoutes:
     @route("GET", "/v1/members", "Find a member by phone or IIN (the desk)", "desk", roles=DESK,
-           query=schemas.MemberLookup, response=schemas.Member)
+           query=schemas.MemberLookup, response=responses.Member)
     def find_member(self, request):
         query = request.jastar_query
         if len(query) != 1:
@@ -27,42 +35,48 @@ class StaffRoutes:
         return self.call("registry", "find_member", query)
 
     @route("GET", "/v1/members/<string:member_id>", "A member's profile (the desk)", "desk", roles=DESK,
-           response=schemas.Member)
+           response=responses.Member)
     def get_member(self, request, member_id):
         return self.call("registry", "get_member", member_id)
 
     @route("GET", "/v1/members/<string:member_id>/bookings", "A member's bookings at my centres", "desk",
-           roles=DESK, query=schemas.Page, response="{items, waitlist}")
+           roles=DESK, query=schemas.Page, response=responses.BookingPage)
     def member_bookings(self, request, member_id):
         return self.call("booking", "member_bookings", member_id, request.jastar_query)
 
+    @route("GET", "/v1/members/<string:member_id>/waitlist", "A member's waitlist places at my centres",
+           "desk", roles=DESK, query=schemas.Page, response=responses.WaitlistPage)
+    def member_waitlist(self, request, member_id):
+        return self.call("booking", "member_waitlist", member_id, request.jastar_query)
+
     @route("GET", "/v1/centers/<string:centre_id>/day", "The day list of a centre", "desk", roles=DESK,
-           query=schemas.DayQuery, response="{items: [Booking]}")
+           query=schemas.DayQuery, response=responses.BookingPage)
     def centre_day(self, request, centre_id):
-        return self.call("booking", "centre_day", centre_id, request.jastar_query["date"].isoformat())
+        query = dict(request.jastar_query)
+        return self.call("booking", "centre_day", centre_id, query.pop("date").isoformat(), query)
 
     @route("POST", "/v1/bookings/<string:booking_id>/check-in", "Check a member in", "desk", roles=DESK,
-           response=schemas.Booking)
+           response=responses.Booking)
     def check_in(self, request, booking_id):
         return self.change_booking("check_in", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/approve", "Approve a pending booking", "desk",
-           roles=DESK, response=schemas.Booking)
+           roles=DESK, response=responses.Booking)
     def approve(self, request, booking_id):
         return self.change_booking("approve_booking", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/reject", "Reject a pending booking", "desk",
-           roles=DESK, body=schemas.Cancellation, response=schemas.Booking)
+           roles=DESK, body=schemas.Cancellation, response=responses.Booking)
     def reject(self, request, booking_id):
         return self.change_booking("reject_booking", booking_id, request.jastar_body.get("reason"))
 
     @route("POST", "/v1/bookings/<string:booking_id>/no-show", "Mark a member as not come", "desk",
-           roles=DESK, response=schemas.Booking)
+           roles=DESK, response=responses.Booking)
     def no_show(self, request, booking_id):
         return self.change_booking("mark_no_show", booking_id)
 
     @route("GET", "/v1/notifications/dead", "Messages that could not be delivered", "desk", roles=DESK,
-           query=schemas.Page, response="{items, limit, offset}")
+           query=schemas.Page, response=responses.MessagePage)
     def dead_messages(self, request):
         return self.call("notifications", "list_dead_messages", request.jastar_query)
 
@@ -70,24 +84,24 @@ class StaffRoutes:
     # specialists; admins for everything (the registry decides)
 
     @route("POST", "/v1/admin/<string:kind>", "Create reference data of a kind", "admin", roles=DESK,
-           body=schemas.CatalogueObject, status=201, response="the object")
+           body=schemas.CatalogueObject, status=201, response=KIND_SCHEMAS)
     def create_object(self, request, kind):
-        return self.call("registry", "create", _kind(kind), request.jastar_body)
+        return _dumped(kind, self.call("registry", "create", _kind(kind), request.jastar_body))
 
     @route("PATCH", "/v1/admin/<string:kind>/<string:obj_id>", "Change reference data", "admin",
-           roles=DESK, body=schemas.CatalogueObject, response="the object")
+           roles=DESK, body=schemas.CatalogueObject, response=KIND_SCHEMAS)
     def update_object(self, request, kind, obj_id):
-        return self.call("registry", "update", _kind(kind), obj_id, request.jastar_body)
+        return _dumped(kind, self.call("registry", "update", _kind(kind), obj_id, request.jastar_body))
 
     @route("POST", "/v1/admin/<string:kind>/<string:obj_id>/close", "Close reference data", "admin",
-           roles=DESK, response="the object")
+           roles=DESK, response=KIND_SCHEMAS)
     def close_object(self, request, kind, obj_id):
-        return self.call("registry", "close", _kind(kind), obj_id)
+        return _dumped(kind, self.call("registry", "close", _kind(kind), obj_id))
 
     # staff accounts and integrators' keys: admins only
 
     @route("POST", "/v1/staff", "Add a staff account (signs in by phone)", "admin", roles=ADMIN,
-           body=schemas.NewStaff, status=201, response="the account")
+           body=schemas.NewStaff, status=201, response=responses.StaffAccount)
     def add_staff(self, request):
         body = request.jastar_body
         try:
@@ -97,9 +111,10 @@ class StaffRoutes:
         return accounts.add_staff(self.db.unit_of_work(), phone, body["full_name"], body["role"],
                                   body["centre_ids"])
 
-    @route("GET", "/v1/staff", "Staff accounts", "admin", roles=ADMIN, response="{items}")
+    @route("GET", "/v1/staff", "Staff accounts", "admin", roles=ADMIN, query=schemas.Page,
+           response=responses.StaffPage)
     def list_staff(self, request):
-        return {"items": accounts.list_staff(self.db.unit_of_work())}
+        return page(accounts.list_staff(self.db.unit_of_work()), request.jastar_query)
 
     @route("DELETE", "/v1/staff/<string:account_id>", "Deactivate a staff account", "admin", roles=ADMIN,
            status=204)
@@ -108,15 +123,15 @@ class StaffRoutes:
         return None
 
     @route("POST", "/v1/api-keys", "Create an integrator's API key (shown once)", "admin", roles=ADMIN,
-           body=schemas.NewApiKey, status=201, response="{id, name, key}")
+           body=schemas.NewApiKey, status=201, response=responses.ApiKeyCreated)
     def create_api_key(self, request):
         return accounts.create_api_key(self.db.unit_of_work(), request.jastar_body["name"],
                                        auth.jwt_secret())
 
     @route("GET", "/v1/api-keys", "Integrators' API keys (never the keys themselves)", "admin",
-           roles=ADMIN, response="{items}")
+           roles=ADMIN, query=schemas.Page, response=responses.ApiKeyPage)
     def list_api_keys(self, request):
-        return {"items": accounts.list_api_keys(self.db.unit_of_work())}
+        return page(accounts.list_api_keys(self.db.unit_of_work()), request.jastar_query)
 
     @route("DELETE", "/v1/api-keys/<string:key_id>", "Revoke an API key", "admin", roles=ADMIN, status=204)
     def revoke_api_key(self, request, key_id):

@@ -200,16 +200,27 @@ class BookingRepository:
         return list(self.session.scalars(select(B.starts_at).where(
             B.member_id == member_id, B.state == "no_show", B.starts_at > since)))
 
-    def for_member(self, member_id, limit=100, offset=0):
+    def for_member(self, member_id, limit=100, offset=0, centre_ids=None):
         B = model.Booking
-        return list(self.session.scalars(select(B).where(B.member_id == member_id)
-                                         .order_by(B.starts_at.desc()).limit(limit).offset(offset)))
+        where = _at_centres([B.member_id == member_id], B, centre_ids)
+        return list(self.session.scalars(select(B).where(*where)
+                                         .order_by(B.starts_at.desc(), B.id).limit(limit).offset(offset)))
 
-    def for_centre(self, centre_id, starts_from, ends_before):
+    def count_for_member(self, member_id, centre_ids=None):
+        B = model.Booking
+        where = _at_centres([B.member_id == member_id], B, centre_ids)
+        return self.session.scalar(select(func.count()).select_from(B).where(*where))
+
+    def for_centre(self, centre_id, starts_from, ends_before, limit=None, offset=0):
         B = model.Booking
         return list(self.session.scalars(select(B).where(
             B.centre_id == centre_id, B.starts_at >= starts_from, B.starts_at < ends_before)
-            .order_by(B.starts_at, B.id)))
+            .order_by(B.starts_at, B.id).limit(limit).offset(offset)))
+
+    def count_for_centre(self, centre_id, starts_from, ends_before):
+        B = model.Booking
+        return self.session.scalar(select(func.count()).select_from(B).where(
+            B.centre_id == centre_id, B.starts_at >= starts_from, B.starts_at < ends_before))
 
     def due(self, state, starts_before, limit=200, ends_before=None):
         """Bookings in `state` that began before the time given (for the sweeper)."""
@@ -252,16 +263,27 @@ class WaitlistRepository:
         return self.session.scalar(select(W).where(
             W.resource_id == resource_id, W.member_id == member_id, W.state.in_(("waiting", "offered"))))
 
-    def for_member(self, member_id):
+    def for_member(self, member_id, limit=None, offset=0, centre_ids=None):
         W = model.WaitlistEntry
-        return list(self.session.scalars(select(W).where(W.member_id == member_id)
-                                         .order_by(W.created_at.desc())))
+        where = _at_centres([W.member_id == member_id], W, centre_ids)
+        return list(self.session.scalars(select(W).where(*where)
+                                         .order_by(W.created_at.desc(), W.id).limit(limit).offset(offset)))
+
+    def count_for_member(self, member_id, centre_ids=None):
+        W = model.WaitlistEntry
+        where = _at_centres([W.member_id == member_id], W, centre_ids)
+        return self.session.scalar(select(func.count()).select_from(W).where(*where))
 
     def expired_offers(self, now, limit=200):
         W = model.WaitlistEntry
         return list(self.session.scalars(select(W).where(W.state == "offered", W.offer_expires_at <= now)
                                          .order_by(W.offer_expires_at).limit(limit)
                                          .with_for_update(skip_locked=True)))
+
+
+def _at_centres(where, table, centre_ids):
+    """Only rows at these centres (staff see theirs), when given."""
+    return where if centre_ids is None else [*where, table.centre_id.in_(list(centre_ids))]
 
 
 class BookingUnitOfWork(SqlUnitOfWork):

@@ -43,6 +43,11 @@ def _result(outcome):
     return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
 
 
+def _page(items, total, page):
+    """Every list answers the same envelope: {items, total, limit, offset}."""
+    return {"items": items, "total": total, "limit": page["limit"], "offset": page["offset"]}
+
+
 class BookingService(JastarService):
     name = "booking"
 
@@ -79,18 +84,24 @@ class BookingService(JastarService):
     @api
     def member_bookings(self, member_id, page=None):
         page = load(schemas.PageSchema(), page)
-        found, entries = queries.member_bookings(self.db.unit_of_work(), self.caller, member_id, **page)
-        return {"items": schemas.BookingSchema(many=True).dump(found),
-                "waitlist": schemas.WaitlistEntrySchema(many=True).dump(entries)}
+        found, total = queries.member_bookings(self.db.unit_of_work(), self.caller, member_id, **page)
+        return _page(schemas.BookingSchema(many=True).dump(found), total, page)
 
     @api
-    def centre_day(self, centre_id, day):
+    def member_waitlist(self, member_id, page=None):
+        page = load(schemas.PageSchema(), page)
+        found, total = queries.member_waitlist(self.db.unit_of_work(), self.caller, member_id, **page)
+        return _page(schemas.WaitlistEntrySchema(many=True).dump(found), total, page)
+
+    @api
+    def centre_day(self, centre_id, day, page=None):
         try:
             day = date.fromisoformat(day)
         except (TypeError, ValueError):
             raise InvalidInput("bad day", fields={"day": ["a date, YYYY-MM-DD"]}) from None
-        found = queries.centre_day(self.db.unit_of_work(), self.caller, centre_id, day)
-        return {"items": schemas.BookingSchema(many=True).dump(found)}
+        page = load(schemas.PageSchema(), page)
+        found, total = queries.centre_day(self.db.unit_of_work(), self.caller, centre_id, day, **page)
+        return _page(schemas.BookingSchema(many=True).dump(found), total, page)
 
     @api
     def cancel_booking(self, booking_id, reason=None):

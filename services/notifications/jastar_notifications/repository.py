@@ -4,7 +4,7 @@ Rows go in and out as plain dicts. Claims take rows with FOR UPDATE SKIP
 LOCKED on PostgreSQL, so several notifications processes share the due work
 and no two take the same row (SQLite has one writer at a time anyway: every
 transaction there starts with BEGIN IMMEDIATE)."""
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from jastar_common.sql import insert_once
 from jastar_common.uow import SqlUnitOfWork
@@ -74,12 +74,15 @@ class NotificationsStore:
         return self._claim(messages, now, limit, lease_until)
 
     def list_messages(self, member_id=None, status=None, limit=50, offset=0):
-        query = select(messages).order_by(messages.c.created_at.desc(), messages.c.id)
+        """A page of messages, newest first, and how many match."""
+        where = []
         if member_id:
-            query = query.where(messages.c.member_id == member_id)
+            where.append(messages.c.member_id == member_id)
         if status:
-            query = query.where(messages.c.status == status)
-        return _dicts(self.session.execute(query.limit(limit).offset(offset)))
+            where.append(messages.c.status == status)
+        query = select(messages).where(*where).order_by(messages.c.created_at.desc(), messages.c.id)
+        total = self.session.scalar(select(func.count()).select_from(messages).where(*where))
+        return _dicts(self.session.execute(query.limit(limit).offset(offset))), total
 
     # reminders
 
@@ -178,10 +181,13 @@ class NotificationsStore:
                              .where(webhook_deliveries.c.id == delivery_id).values(**changes))
 
     def list_deliveries(self, subscription_id, limit=50, offset=0):
+        """A page of a subscription's deliveries, newest first, and how many there are."""
+        mine = webhook_deliveries.c.subscription_id == subscription_id
+        total = self.session.scalar(select(func.count()).select_from(webhook_deliveries).where(mine))
         return _dicts(self.session.execute(
-            select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id)
+            select(webhook_deliveries).where(mine)
             .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
-            .limit(limit).offset(offset)))
+            .limit(limit).offset(offset))), total
 
     def claim_deliveries(self, now, limit, lease_until):
         return self._claim(webhook_deliveries, now, limit, lease_until)

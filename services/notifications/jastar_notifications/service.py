@@ -23,8 +23,10 @@ assert_tzdata_current()
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
 
 
-def _page(schema, items, query):
-    return {"items": schema.dump(items), "limit": query["limit"], "offset": query["offset"]}
+def _page(schema, found, query):
+    """Every list answers the same envelope: {items, total, limit, offset}."""
+    items, total = found
+    return {"items": schema.dump(items), "total": total, "limit": query["limit"], "offset": query["offset"]}
 
 
 class NotificationsService(JastarService):

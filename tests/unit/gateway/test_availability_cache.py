@@ -45,6 +45,7 @@ class Gateway(Calls, PublicRoutes, MemberRoutes, StaffRoutes):
 
 
 def get(gateway, **query):
+    query = {"limit": 20, "offset": 0, **query}  # what the query schema loads by default
     return gateway.availability(SimpleNamespace(jastar_query=query))
 
 

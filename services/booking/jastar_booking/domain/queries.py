@@ -74,26 +74,38 @@ def programme_seats(uow, programme_id):
         ]
 
 
-def member_bookings(uow, caller, member_id, limit=100, offset=0):
-    """A member's bookings and waitlist places: members see only their own,
-    staff only those at their centres."""
+def _member_scope(caller, member_id):
+    """Whose rows, and at which centres: members see only their own, staff only
+    those at their centres (None: every centre)."""
     if caller.is_member:
-        member_id = caller.id
-    elif caller.kind not in ("staff", "admin", "system"):
+        return caller.id, None
+    if caller.kind not in ("staff", "admin", "system"):
         access.check_staff(caller, None)
+    return member_id, (caller.centre_ids if caller.kind == "staff" else None)
+
+
+def member_bookings(uow, caller, member_id, limit=100, offset=0):
+    """A page of a member's bookings, newest first, and how many there are."""
+    member_id, centre_ids = _member_scope(caller, member_id)
     with uow:
-        bookings = uow.bookings.for_member(member_id, limit, offset)
-        entries = uow.waitlist.for_member(member_id)
-    if caller.kind == "staff":
-        bookings = [b for b in bookings if caller.works_at(b.centre_id)]
-        entries = [e for e in entries if caller.works_at(e.centre_id)]
-    return bookings, entries
+        return (uow.bookings.for_member(member_id, limit, offset, centre_ids),
+                uow.bookings.count_for_member(member_id, centre_ids))
 
 
-def centre_day(uow, caller, centre_id, day):
-    """The staff desk's list for one local day."""
+def member_waitlist(uow, caller, member_id, limit=100, offset=0):
+    """A page of a member's waitlist places, newest first, and how many there are."""
+    member_id, centre_ids = _member_scope(caller, member_id)
+    with uow:
+        return (uow.waitlist.for_member(member_id, limit, offset, centre_ids),
+                uow.waitlist.count_for_member(member_id, centre_ids))
+
+
+def centre_day(uow, caller, centre_id, day, limit=None, offset=0):
+    """The staff desk's list for one local day (a page of it), and its length."""
     access.check_staff(caller, centre_id)
     _check_day(day, "date")
     starts = datetime.combine(day, time(0), tzinfo=calendar.ALMATY)
+    ends = starts + timedelta(days=1)
     with uow:
-        return uow.bookings.for_centre(centre_id, starts, starts + timedelta(days=1))
+        return (uow.bookings.for_centre(centre_id, starts, ends, limit, offset),
+                uow.bookings.count_for_centre(centre_id, starts, ends))

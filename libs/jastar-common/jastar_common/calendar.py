@@ -1,11 +1,15 @@
 """Local time and Kazakhstan's public-holiday calendar, for every service.
 
 Times are stored in UTC; centres open, close and book in Almaty time, and
-messages are written in it. Standard library only (zoneinfo needs the system
-tz database or the pinned `tzdata` package, which jastar-common depends on).
+messages are written in it. zoneinfo needs the system tz database or the
+pinned `tzdata` package; holidays come from the pinned `holidays` package.
+Both are jastar-common's dependencies.
 """
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 __all__ = [
     "ALMATY",
@@ -13,8 +17,6 @@ __all__ = [
     "to_local",
     "to_utc",
     "local_date",
-    "KURBAN_AIT_FIRST_DAY",
-    "RELIGIOUS_HOLIDAYS",
     "public_holidays",
     "days_off",
     "is_working_day",
@@ -76,117 +78,32 @@ def local_date(dt_utc: datetime) -> date:
 
 # --- Public holidays -------------------------------------------------------
 
-# Fixed-date holidays under the Labour Code (as amended in 2022: Republic
-# Day 25 Oct restored, 17 Dec dropped). (month, day, key).
-_FIXED = (
-    (1, 1, "new_year"),
-    (1, 2, "new_year"),
-    (1, 7, "orthodox_christmas"),
-    (3, 8, "womens_day"),
-    (3, 21, "nauryz"),
-    (3, 22, "nauryz"),
-    (3, 23, "nauryz"),
-    (5, 1, "unity_day"),
-    (5, 7, "defender_day"),
-    (5, 9, "victory_day"),
-    (7, 6, "capital_day"),
-    (8, 30, "constitution_day"),
-    (10, 25, "republic_day"),
-    (12, 16, "independence_day"),
-)
-
-_NAMES = {
-    "new_year": {"ru": "Новый год", "kk": "Жаңа жыл"},
-    "orthodox_christmas": {"ru": "Православное Рождество", "kk": "Православиелік Рождество"},
-    "womens_day": {"ru": "Международный женский день", "kk": "Халықаралық әйелдер күні"},
-    "nauryz": {"ru": "Наурыз мейрамы", "kk": "Наурыз мейрамы"},
-    "unity_day": {
-        "ru": "Праздник единства народа Казахстана",
-        "kk": "Қазақстан халқының бірлігі мерекесі",
-    },
-    "defender_day": {"ru": "День защитника Отечества", "kk": "Отан қорғаушы күні"},
-    "victory_day": {"ru": "День Победы", "kk": "Жеңіс күні"},
-    "capital_day": {"ru": "День Столицы", "kk": "Астана күні"},
-    "constitution_day": {
-        "ru": "День Конституции Республики Казахстан",
-        "kk": "Қазақстан Республикасының Конституциясы күні",
-    },
-    "republic_day": {"ru": "День Республики", "kk": "Республика күні"},
-    "independence_day": {"ru": "День Независимости", "kk": "Тәуелсіздік күні"},
-    "kurban_ait": {"ru": "Курбан айт", "kk": "Құрбан айт"},
-}
-
-# Religious holidays are days off but are never transferred off a weekend.
-RELIGIOUS_HOLIDAYS = frozenset({"orthodox_christmas", "kurban_ait"})
-
-# First day of Kurban Ait follows the lunar calendar and is fixed each year
-# by government decree on the Spiritual Administration's advice.
-# REVIEW YEARLY: check the published date when the decree appears and add
-# the next years; public_holidays() refuses years missing from this table.
-KURBAN_AIT_FIRST_DAY = {
-    2024: date(2024, 6, 16),
-    2025: date(2025, 6, 6),
-    2026: date(2026, 5, 27),
-    2027: date(2027, 5, 16),
-    2028: date(2028, 5, 5),
-    2029: date(2029, 4, 24),
-    2030: date(2030, 4, 13),
-}
+# Kazakhstan's days off come from the maintained `holidays` package (KZ): the
+# Labour Code's holidays, their transfers off a weekend (never for the
+# religious ones), the government's yearly swaps of working days, Kurban Ait's
+# lunar date, and changes in the law (from 2026 Constitution Day moves, and
+# 30-31 August are working days). Upgrade the pinned package, never patch here.
+_LANGUAGES = ("kk", "en_US")
 
 
-def _holiday_keys(year):
-    """{date: key} for one year; raises ValueError outside the known table."""
-    if year not in KURBAN_AIT_FIRST_DAY:
-        known = f"{min(KURBAN_AIT_FIRST_DAY)}-{max(KURBAN_AIT_FIRST_DAY)}"
-        # Silently leaving out a holiday would mis-book a closed centre.
-        raise ValueError(
-            f"Kurban Ait date for {year} is not known (table covers {known}); "
-            "add it to KURBAN_AIT_FIRST_DAY"
-        )
-    keys = {date(year, month, day): key for month, day, key in _FIXED}
-    keys[KURBAN_AIT_FIRST_DAY[year]] = "kurban_ait"
-    return keys
+@lru_cache(maxsize=64)
+def _kazakhstan(year: int, language: str):
+    return holidays.country_holidays("KZ", years=year, language=language)
 
 
 def public_holidays(year: int) -> dict[date, dict[str, str]]:
-    """Public holidays of `year`: {date: {"ru": name, "kk": name}}, by date."""
-    keys = _holiday_keys(year)
-    return {day: dict(_NAMES[keys[day]]) for day in sorted(keys)}
-
-
-def _is_weekend(day):
-    return day.weekday() >= 5
-
-
-def _transfers(keys):
-    """Extra days off for non-religious holidays that fall on a weekend.
-
-    Each goes to the next working day that is not a holiday and not already
-    taken by an earlier transfer (e.g. Nauryz on Sat-Sun-Mon gives Tue, Wed).
-    """
-    taken = set()
-    for day in sorted(keys):
-        if keys[day] in RELIGIOUS_HOLIDAYS or not _is_weekend(day):
-            continue
-        candidate = day + timedelta(days=1)
-        while _is_weekend(candidate) or candidate in keys or candidate in taken:
-            candidate += timedelta(days=1)
-        taken.add(candidate)
-    return taken
+    """Days off of `year` (holidays and the days they move to), by date:
+    {date: {"kk": name, "en": name}}."""
+    kk, en = (_kazakhstan(year, language) for language in _LANGUAGES)
+    return {day: {"kk": kk[day], "en": en[day]} for day in sorted(kk)}
 
 
 def days_off(year: int) -> set[date]:
-    """Non-working days beyond ordinary weekends: holidays plus transfers.
-
-    Assumes a five-day week. One-off working-day swaps that the government
-    announces by decree (e.g. a Friday off for a worked Saturday) are not
-    modelled. The last holiday is 16 December, so a transfer never spills
-    into the next year.
-    """
-    keys = _holiday_keys(year)
-    return set(keys) | _transfers(keys)
+    """Non-working days beyond ordinary weekends: holidays, the weekday a
+    weekend holiday moves to, and days off swapped by decree."""
+    return set(_kazakhstan(year, _LANGUAGES[0]))
 
 
 def is_working_day(day: date) -> bool:
-    """True on a weekday that is neither a holiday nor a transferred day off."""
-    return not _is_weekend(day) and day not in days_off(day.year)
+    """True on a weekday that is not a public day off."""
+    return day.weekday() < 5 and day not in days_off(day.year)

@@ -2,6 +2,9 @@
 Shared by the registry (members) and the gateway (login codes, staff)."""
 import re
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
 
 class InvalidField(ValueError):
     """A single field failed validation; .field names it for the form."""
@@ -17,14 +20,21 @@ class InvalidField(ValueError):
 
 # --- Phone -----------------------------------------------------------------
 
-# Mobile ranges of the Kazakh numbering plan (70x, 747, 77x). 71x/72x are
-# geographic landlines (e.g. Almaty 727) and 75x/76x non-geographic services,
-# both of which also start with 7, so checking the first digit is not enough.
-# Extend this tuple if a new operator range opens.
-MOBILE_PREFIXES = ("70", "747", "77")
+# Which ranges are mobile comes from libphonenumber's metadata (the
+# `phonenumbers` package), not from a list kept here: operators open ranges
+# (760-764, 785) and unassigned ones must not pass. +7 is shared with Russia,
+# so the number must belong to KZ, and only mobiles take sign-in codes by SMS.
+_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 # Characters people type around a number; anything else (letters) is refused.
 _PHONE_CHARS = re.compile(r"\+?[0-9\s\-()]+")
+
+
+def is_kazakh_mobile(national: str) -> bool:
+    """True when ten national digits ("7011234567") are a Kazakh mobile number."""
+    number = phonenumbers.parse("+7" + national)
+    return (phonenumbers.is_valid_number_for_region(number, "KZ")
+            and phonenumbers.number_type(number) in _MOBILE_TYPES)
 
 
 def normalise_phone(raw: str) -> str:
@@ -44,6 +54,6 @@ def normalise_phone(raw: str) -> str:
     # "+8..." is not a thing: with a plus sign the country code must be 7.
     if prefix != "7" and (prefix != "8" or text.startswith("+")):
         raise InvalidField("phone", "must start with +7 or 8")
-    if not national.startswith(MOBILE_PREFIXES):
-        raise InvalidField("phone", "must be a Kazakhstan mobile number (+7 70x, 747, 77x)")
+    if not is_kazakh_mobile(national):
+        raise InvalidField("phone", "must be a Kazakhstan mobile number")
     return f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"

@@ -1,7 +1,9 @@
 """Edge cases for the registry's field validators."""
 from datetime import date
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberType
 
 from jastar_registry.domain.validators import (
     InvalidField,
@@ -46,11 +48,43 @@ def test_phone_formats_normalise_to_one_shape(raw):
 
 
 @pytest.mark.parametrize(
-    "national", ["7001112233", "7089998877", "7471234567", "7771234567", "7781234567"]
+    "national", ["7001112233", "7089998877", "7471234567", "7771234567", "7781234567",
+                 "7601234567", "7641234567", "7851234567"]
 )
 def test_phone_accepts_mobile_ranges(national):
     result = normalise_phone("8" + national)
     assert result.replace(" ", "") == "+7" + national
+
+
+@pytest.mark.parametrize("prefix", ["703", "704", "709", "770", "772", "773", "774", "779"])
+def test_phone_refuses_unassigned_ranges(prefix):
+    # the hand-kept list once took every 70x and 77x
+    with pytest.raises(InvalidField) as exc:
+        normalise_phone(f"+7 {prefix} 123 45 67")
+    assert exc.value.field == "phone"
+
+
+# A sample across the 7xx block: landlines (71x-72x), services (75x), the
+# mobile ranges and the unassigned ones between them.
+PREFIX_SAMPLE = ["700", "701", "702", "703", "704", "705", "706", "707", "708", "709",
+                 "710", "717", "721", "727", "729", "736", "747", "748", "750", "751",
+                 "760", "761", "762", "763", "764", "765", "770", "771", "772", "773",
+                 "774", "775", "776", "777", "778", "779", "780", "785", "790"]
+
+
+@pytest.mark.parametrize("prefix", PREFIX_SAMPLE)
+def test_phone_prefixes_agree_with_libphonenumber(prefix):
+    raw = f"+7 {prefix} 234 56 78"
+    number = phonenumbers.parse(raw)
+    mobile = (phonenumbers.region_code_for_number(number) == "KZ"
+              and phonenumbers.is_valid_number(number)
+              and phonenumbers.number_type(number) == PhoneNumberType.MOBILE)
+    try:
+        normalise_phone(raw)
+        accepted = True
+    except InvalidField:
+        accepted = False
+    assert accepted is mobile
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ intervals are half-open [start, end), dates are Almaty local dates.
 
 No database and no nameko: callers load the views (see model.py) and the
 busy intervals, and pass `public_days_off_for` (normally
-jastar_common.calendar.days_off, which raises ValueError for a year it has
-no Kurban Ait date for).
+jastar_common.calendar.days_off).
 """
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -348,13 +347,7 @@ def check_space_request(space, centre, starts_at, ends_at, now, min_notice, wind
         raise RuleBroken("The space is not open for booking", rule="space_not_open",
                          space_id=space.id, status=space.status,
                          opens_on=space.opens_on.isoformat() if space.opens_on else None)
-    try:
-        closed_days = (public_days_off_for or days_off)(day.year)
-    except ValueError:
-        # a year the holiday calendar does not know yet: only ever far ahead
-        if starts_at > now + window:
-            _refuse_window(now, window)
-        raise
+    closed_days = (public_days_off_for or days_off)(day.year)
     if centre_closed_on(centre, day, closed_days):
         raise RuleBroken("The centre is closed that day", rule="centre_closed",
                          centre_id=centre.id, date=day.isoformat())

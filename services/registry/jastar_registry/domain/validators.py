@@ -23,7 +23,7 @@ __all__ = [
 
 # InvalidField and the phone rules live in jastar_common: the gateway keys
 # one-time login codes by the same normalised phone
-from jastar_common.phones import MOBILE_PREFIXES, InvalidField, normalise_phone  # noqa: E402,F401
+from jastar_common.phones import InvalidField, normalise_phone  # noqa: E402,F401
 
 
 # --- IIN -------------------------------------------------------------------

@@ -40,7 +40,9 @@ def broker_reachable(amqp_uri):
 
 # for local use only: sign-in codes come back in the API answer (there is no
 # SMS provider), and an admin key is made for this run
-DEV_SETTINGS = {"LOGIN_CODE_ECHO": "true", "JASTAR_ENV": "development"}
+DEV_SETTINGS = {"LOGIN_CODE_ECHO": "true", "JASTAR_ENV": "development",
+                # a developer's webhook receiver runs on this machine
+                "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1,localhost,::1"}
 
 
 def service_env(name):

@@ -64,7 +64,7 @@ def read_send_settings():
         login_code_ttl_seconds=setting("LOGIN_CODE_TTL_SECONDS", 300.0, float),
         webhook_max_attempts=setting("WEBHOOK_MAX_ATTEMPTS", 10, int),
         webhook_timeout_seconds=setting("WEBHOOK_TIMEOUT_SECONDS", timeout, float),
-        webhook_allow_private=_bool(setting("WEBHOOKS_ALLOW_PRIVATE", "false")),
+        webhook_allowed_hosts=webhooks.allowed_hosts(setting("WEBHOOK_ALLOWED_HOSTS", "")),
         retry_after_max_seconds=setting("WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600.0, float),
     )
 
@@ -76,6 +76,10 @@ class Outbound(DependencyProvider):
     def setup(self):
         self.settings = read_settings()
         self.send_settings = read_send_settings()
+        if setting("WEBHOOKS_ALLOW_PRIVATE"):
+            # the old all-or-nothing switch: its private targets now fail unless listed
+            log.warning("WEBHOOKS_ALLOW_PRIVATE is no longer read: list the hosts that may be "
+                        "loopback or private in WEBHOOK_ALLOWED_HOSTS")
         self.channels = build_channels(setting)
         self.box = SecretBox(setting("WEBHOOKS_SECRET_KEY"))
         self.http = requests.Session()

@@ -43,7 +43,7 @@ class SendSettings:
     login_code_ttl_seconds: float = 300.0
     webhook_max_attempts: int = 10
     webhook_timeout_seconds: float = 10.0
-    webhook_allow_private: bool = False
+    webhook_allowed_hosts: frozenset = frozenset()  # may be loopback or private
     retry_after_max_seconds: float = 3600.0
 
 
@@ -248,7 +248,7 @@ class Dispatcher:
             return delivery, subscription, {"status": "dead", "last_error": "subscription disabled",
                                             "lease_until": None}
         try:  # again at send time: a name may resolve elsewhere now
-            webhooks.check_target(subscription["url"], self.send.webhook_allow_private, self.resolver)
+            webhooks.check_target(subscription["url"], self.send.webhook_allowed_hosts, self.resolver)
         except webhooks.HostUnresolved as exc:  # DNS may be back by the next attempt
             return delivery, subscription, self._webhook_retry(delivery, None, str(exc))
         except Exception as exc:
@@ -256,7 +256,7 @@ class Dispatcher:
                                             "lease_until": None}
         timestamp = str(int(time.time()))
         body = delivery["body"].encode()
-        headers = {"content-type": "application/json", "webhook-id": delivery["id"],
+        headers = {"content-type": webhooks.CONTENT_TYPE, "webhook-id": delivery["id"],
                    "webhook-timestamp": timestamp,
                    "webhook-signature": webhooks.sign(self.box.decrypt(subscription["secret"]),
                                                       delivery["id"], timestamp, body)}

@@ -115,7 +115,7 @@ class NotificationsService(JastarService):
                     {"url": url, "event_types": event_types, "description": description})
         created = webhooks.create_subscription(
             self.db.unit_of_work(), self.outbound.box, utcnow(), self.caller, **data,
-            allow_private=self.outbound.send_settings.webhook_allow_private,
+            allowed=self.outbound.send_settings.webhook_allowed_hosts,
             resolver=self.outbound.resolver)
         return schemas.NewWebhookSchema().dump(created)
 

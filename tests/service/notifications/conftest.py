@@ -58,7 +58,7 @@ def config_for(url, providers, smtp, **more):
             "NOTIFY_DEFAULT_CHANNELS": "sms,email", "SMS_QUIET_HOURS": "off",
             "SEND_INTERVAL_SECONDS": 0.1, "SEND_RETRY_BASE_SECONDS": 0.2,
             "SEND_RETRY_MAX_SECONDS": 1, "SEND_MAX_ATTEMPTS": 4, "SEND_LEASE_SECONDS": 30,
-            "WEBHOOKS_ALLOW_PRIVATE": "true", "WEBHOOKS_SECRET_KEY": "test-secret-key",
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1,localhost", "WEBHOOKS_SECRET_KEY": "test-secret-key",
             "EVENT_RETRY_BASE_SECONDS": 0.05, "PROVIDER_TIMEOUT_SECONDS": 5, **more}
 
 

@@ -97,6 +97,7 @@ class Providers:
         path = environ["PATH_INFO"]
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        headers["content-type"] = environ.get("CONTENT_TYPE")  # WSGI keeps it out of HTTP_*
         if path == "/sms":
             status, payload, extra = self._sms(headers, json.loads(body))
         elif path.endswith("/sendMessage"):

@@ -33,6 +33,7 @@ def test_a_matching_event_is_posted_signed_as_a_cloud_event(world):
     assert wait_for(lambda: len(world.providers.hooks["a"]) == 1)
     received = world.providers.hooks["a"][0]
     assert received["valid"]
+    assert received["headers"]["content-type"] == "application/cloudevents+json"
     assert received["body"]["id"] == received["headers"]["webhook-id"]
     assert received["body"]["specversion"] == "1.0" and received["body"]["type"] == "booking.confirmed"
     assert received["body"]["data"]["booking_id"] == "b-1" and received["body"]["jastareventid"] == event.id
@@ -123,10 +124,24 @@ def test_only_http_urls_and_deleting(world):
 
 
 def test_private_addresses_are_refused_unless_allowed(start_world):
-    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false")
+    world = start_world(WEBHOOK_ALLOWED_HOSTS="")
     with pytest.raises(InvalidInput) as err:
         world.call("create_webhook", f"{world.providers.url}/hook/x", ["*"], caller=INTEGRATOR)
     assert "loopback" in str(err.value.details["fields"]["url"])
+
+
+def test_only_the_listed_hosts_may_be_loopback(start_world):
+    # the old switch no longer opens anything; the list opens one name, not its address
+    world = start_world(WEBHOOK_ALLOWED_HOSTS="localhost", WEBHOOKS_ALLOW_PRIVATE="true")
+    with pytest.raises(InvalidInput):
+        world.call("create_webhook", f"{world.providers.url}/hook/x", ["*"], caller=INTEGRATOR)
+    member("m-1")
+    hook = world.call("create_webhook", f"http://localhost:{world.providers.port}/hook/local",
+                      ["booking.*"], caller=INTEGRATOR)
+    world.providers.hook_secrets["local"] = hook["secret"]
+    world.publish(booking_event("booking.confirmed"))
+    assert wait_for(lambda: len(world.providers.hooks["local"]) == 1)
+    assert world.providers.hooks["local"][0]["valid"]
 
 
 def test_a_host_without_a_dns_answer_is_refused_in_time_and_not_stored(start_world, monkeypatch):
@@ -135,7 +150,7 @@ def test_a_host_without_a_dns_answer_is_refused_in_time_and_not_stored(start_wor
     was made after all."""
     from jastar_notifications.domain import webhooks
     monkeypatch.setattr(webhooks, "resolve", lambda host: eventlet.sleep(60))
-    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false", WEBHOOK_RESOLVE_SECONDS="0.5")
+    world = start_world(WEBHOOK_ALLOWED_HOSTS="", WEBHOOK_RESOLVE_SECONDS="0.5")
     started = eventlet.hubs.get_hub().clock()
     with pytest.raises(InvalidInput) as err:
         world.call("create_webhook", "https://hooks.example.test/in", ["booking.*"], caller=INTEGRATOR)
@@ -148,7 +163,7 @@ def test_a_delivery_whose_host_stops_resolving_is_retried_not_given_up(start_wor
     from jastar_notifications.domain import webhooks
     answers = {"hooks.example.test": lambda: {"93.184.216.34"}}
     monkeypatch.setattr(webhooks, "resolve", lambda host: answers[host]())
-    world = start_world(WEBHOOKS_ALLOW_PRIVATE="false", WEBHOOK_RESOLVE_SECONDS="0.2")
+    world = start_world(WEBHOOK_ALLOWED_HOSTS="", WEBHOOK_RESOLVE_SECONDS="0.2")
     world.call("create_webhook", "https://hooks.example.test/in", ["booking.*"], caller=INTEGRATOR)
     answers["hooks.example.test"] = lambda: eventlet.sleep(60)  # then DNS stops answering
     world.publish(booking_event("booking.confirmed"))

@@ -16,7 +16,7 @@ import pytest
 from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput
 from jastar_notifications.domain.webhooks import (
-    CONSUMER, HostUnresolved, check_target, check_url, cloud_event, matches, new_secret, retry_after_seconds,
+    CONSUMER, HostUnresolved, allowed_hosts, check_target, check_url, cloud_event, matches, new_secret, retry_after_seconds,
     sign, take_event,
 )
 from jastar_notifications.dependencies import resolver_within
@@ -77,12 +77,26 @@ def test_private_and_loopback_addresses_are_refused(url):
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "example.com", "", "http:///x"])
 def test_only_http_urls(url):
     with pytest.raises(InvalidInput):
-        check_url(url, allow_private=True)
+        check_url(url, allowed=allowed_hosts("example.com,localhost"))
 
 
-def test_public_addresses_pass_and_private_ones_when_allowed():
+def test_public_addresses_pass_and_private_ones_when_their_host_is_listed():
     check_url("https://hooks.example.com/in", resolver=lambda host: {"93.184.216.34"})
-    check_url("http://127.0.0.1:9999/hook", allow_private=True)
+    listed = allowed_hosts(" 127.0.0.1, LocalHost ,[::1],")
+    assert listed == {"127.0.0.1", "localhost", "::1"}
+
+    def never(host):
+        raise AssertionError("a listed host is not looked up")
+    for url in ("http://127.0.0.1:9999/hook", "http://localhost/hook", "http://[::1]:8/x"):
+        check_url(url, allowed=listed, resolver=never)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.2/hook", "http://10.1.2.3/", "http://internal.example/"])
+def test_a_private_host_not_on_the_list_is_still_refused(url):
+    with pytest.raises(InvalidInput) as err:
+        check_url(url, allowed=allowed_hosts("127.0.0.1,localhost"),
+                  resolver=lambda host: {"10.9.9.9"} if host == "internal.example" else {host})
+    assert "WEBHOOK_ALLOWED_HOSTS" in err.value.details["fields"]["url"][0]
 
 
 def test_retry_after_in_seconds_or_as_a_date():

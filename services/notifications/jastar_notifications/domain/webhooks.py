@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 SECRET_PREFIX = "whsec_"
+# CloudEvents' structured mode: the body is the whole event, data inside it
+CONTENT_TYPE = "application/cloudevents+json"
 CONSUMER = "notifications.webhooks"
 
 
@@ -66,15 +68,23 @@ class HostUnresolved(Exception):
     is refused for it; a delivery tries again later (DNS can be down a while)."""
 
 
-def check_target(url, allow_private=False, resolver=resolve):
-    """http(s) only; the host must resolve to public addresses unless private
-    ones are allowed (so a webhook cannot be aimed at our own network).
+def allowed_hosts(text):
+    """WEBHOOK_ALLOWED_HOSTS ("127.0.0.1,localhost") as a set of host names,
+    lower case; an IPv6 address may be written with or without brackets."""
+    return frozenset(host.strip().strip("[]").lower() for host in (text or "").split(",")
+                     if host.strip())
+
+
+def check_target(url, allowed=frozenset(), resolver=resolve):
+    """http(s) only; the host must resolve to public addresses unless it is in
+    `allowed` (WEBHOOK_ALLOWED_HOSTS), so a webhook can be aimed at our own
+    network only by the operator's explicit say, one host at a time.
     InvalidInput for a URL never to be posted to; HostUnresolved for a host
     without an address now. The resolver raises TimeoutError for no answer."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("not an http(s) URL", fields={"url": ["must be an http or https URL"]})
-    if allow_private:
+    if parts.hostname.lower() in allowed:
         return
     try:
         addresses = resolver(parts.hostname)
@@ -86,13 +96,14 @@ def check_target(url, allow_private=False, resolver=resolve):
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global or ip.is_multicast:
             raise InvalidInput("private address", fields={
-                "url": [f"{parts.hostname} is a loopback, private or link-local address"]})
+                "url": [f"{parts.hostname} is a loopback, private or link-local address "
+                        "(not in WEBHOOK_ALLOWED_HOSTS)"]})
 
 
-def check_url(url, allow_private=False, resolver=resolve):
+def check_url(url, allowed=frozenset(), resolver=resolve):
     """check_target for a URL being registered: a host that does not resolve is refused too."""
     try:
-        check_target(url, allow_private, resolver)
+        check_target(url, allowed, resolver)
     except HostUnresolved as exc:
         raise InvalidInput(str(exc), fields={"url": [str(exc)]}) from None
 
@@ -127,9 +138,9 @@ def _check_owner(caller, subscription, entity="webhook", obj_id=None):
 
 
 def create_subscription(uow, box, now, caller, url, event_types, description=None,
-                        allow_private=False, resolver=resolve):
+                        allowed=frozenset(), resolver=resolve):
     owner = _owner(caller)
-    check_url(url, allow_private, resolver)
+    check_url(url, allowed, resolver)
     secret = new_secret()
     row = {"id": str(uuid.uuid4()), "owner": owner, "url": url, "event_types": list(event_types),
            "secret": box.encrypt(secret), "description": description, "active": True,

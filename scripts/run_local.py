@@ -2,7 +2,8 @@
 
 Checks RabbitMQ, migrates every service's database, loads the demo data, starts
 the four services as separate processes, waits until the gateway is ready and
-says where it is. Ctrl-C stops them all."""
+says where it is. A service that crashes is started again (jastar_common.
+supervisor); Ctrl-C, SIGTERM or SIGHUP stops them all and waits for them."""
 import os
 import secrets
 import signal
@@ -13,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from jastar_common.supervisor import GaveUp, Supervisor, die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -63,23 +66,16 @@ def run_step(what, argv, name):
     return result.stdout.strip()
 
 
-def start(name):
+def start(supervisor, name):
     directory, service_class = SERVICES[name]
-    log = open(VAR / "log" / f"{name}.log", "a")
-    return subprocess.Popen(
-        [str(BIN / "nameko"), "run", "--config", "config.yml", service_class],
-        cwd=ROOT / directory, env=service_env(name), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,  # Ctrl-C reaches us; we stop the children in order
-    )
+    supervisor.add(name, [str(BIN / "nameko"), "run", "--config", "config.yml", service_class],
+                   cwd=ROOT / directory, env=service_env(name), log_path=VAR / "log" / f"{name}.log")
 
 
-def wait_ready(url, processes, seconds=90):
+def wait_ready(url, supervisor, seconds=90):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for name, proc in processes.items():
-            if proc.poll() is not None:
-                say(f"{name} exited with {proc.returncode}; see var/log/{name}.log")
-                return False
+        supervisor.check()  # a service that fails at start is started again
         try:
             with urllib.request.urlopen(url + "/ready", timeout=3) as response:
                 if response.status == 200:
@@ -91,20 +87,12 @@ def wait_ready(url, processes, seconds=90):
     return False
 
 
-def stop_all(processes):
-    for proc in processes.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in processes.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
+class Stop(Exception):
+    pass
 
 
-def _interrupt(*_):
-    raise KeyboardInterrupt
+def _stop(signum, _frame):
+    raise Stop(signal.Signals(signum).name)
 
 
 def main():
@@ -120,26 +108,35 @@ def main():
         run_step(f"migrating {name}", [str(BIN / f"jastar-{name}-migrate")], name)
     say(run_step("loading demo data", [str(BIN / "jastar-registry-seed")], "registry"))
 
-    processes = {name: start(name) for name in SERVICES}
+    die_with_parent()  # `make` killed: we go too, and take the services with us
+    supervisor = Supervisor(say=say)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     port = os.environ.get("GATEWAY_PORT", "8000")
     url = f"http://127.0.0.1:{port}"
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        if not wait_ready(url, processes):
+        for name in SERVICES:
+            start(supervisor, name)
+        if not wait_ready(url, supervisor):
             return 1
         say(f"Jastar Hub is up. API: {url}  (logs in var/log/, Ctrl-C stops everything)")
         say(f"try: curl -s {url}/v1/centers?district_id=karasai   (API docs: {url}/docs)")
         say(f"admin key for this run (X-Api-Key): {DEV_SETTINGS['ADMIN_API_KEY']}")
-        while all(proc.poll() is None for proc in processes.values()):
-            time.sleep(1)
-        failed = [name for name, proc in processes.items() if proc.poll() is not None]
-        say(f"{', '.join(failed)} stopped unexpectedly; see var/log/. Stopping the rest.")
+        supervisor.watch()  # restarts a crashed service; raises GaveUp if one keeps failing
+        return 0
+    except GaveUp as exc:
+        say(f"{exc}; stopping the rest")
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stop):
         say("stopping")
         return 0
     finally:
-        stop_all(processes)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        killed = supervisor.stop()
+        if killed:
+            say(f"had to kill {', '.join(killed)}")
+        say("stopped")
 
 
 if __name__ == "__main__":

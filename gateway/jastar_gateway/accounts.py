@@ -73,7 +73,7 @@ def add_staff(uow, phone, full_name, role, centre_ids):
 def list_staff(uow):
     with uow:
         return [dict(r) for r in uow.session.execute(
-            select(staff_accounts).order_by(staff_accounts.c.created_at)).mappings()]
+            select(staff_accounts).order_by(staff_accounts.c.created_at, staff_accounts.c.id)).mappings()]
 
 
 def staff_by_phone(uow, phone):
@@ -125,7 +125,7 @@ def check_api_key(uow, presented, pepper):
 def list_api_keys(uow):
     with uow:
         return [{k: r[k] for k in ("id", "name", "created_at", "revoked_at")}
-                for r in uow.session.execute(select(api_keys).order_by(api_keys.c.created_at)).mappings()]
+                for r in uow.session.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)).mappings()]
 
 
 def revoke_api_key(uow, key_id):

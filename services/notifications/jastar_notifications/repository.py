@@ -153,7 +153,7 @@ class NotificationsStore:
         return self._one(webhook_subscriptions, "id", subscription_id)
 
     def list_subscriptions(self, owner=None, active_only=False):
-        query = select(webhook_subscriptions).order_by(webhook_subscriptions.c.created_at)
+        query = select(webhook_subscriptions).order_by(webhook_subscriptions.c.created_at, webhook_subscriptions.c.id)
         if owner is not None:
             query = query.where(webhook_subscriptions.c.owner == owner)
         if active_only:

@@ -86,7 +86,8 @@ WAITLIST_SCHEMA = {"type": "object", "required": ["entry_id", "member_id", "reso
                    "properties": {
     "entry_id": {"type": "string", "format": "uuid"}, "member_id": _ID,
     "resource_id": {**_ID, "description": "a session, or a programme booked as a whole course"},
-    "centre_id": _ID, "position": {"type": "integer", "minimum": 1},
+    "centre_id": _ID, "position": {"type": "integer", "minimum": 1, "description":
+        "the place in line when the event happened: waiting entries ahead + 1"},
     "state": {"type": "string", "enum": ["waiting", "offered", "accepted", "declined", "expired", "left"]},
     "offer_expires_at": {**_TIME, "description": "waitlist.offered only"},
     "booking_id": {"type": "string", "description": "waitlist.promoted only"},

@@ -268,7 +268,8 @@ class WaitlistEntry(Schema):
     resource_id = text(required=True)
     centre_id = text(required=True)
     member_id = maybe()
-    position = fields.Integer(required=True)
+    position = fields.Integer(required=True, metadata={
+        "description": "the place in line now: waiting entries ahead + 1 (1 = next to be offered)"})
     state = text(required=True)
     offer_expires_at = timestamp()
     booking_id = maybe()

@@ -87,7 +87,7 @@ class WaitlistEntrySchema(Schema):
     resource_id = fields.String()
     centre_id = fields.String()
     member_id = fields.String()
-    position = fields.Integer()
+    position = fields.Integer(attribute="place")  # the place in line now, not the join order
     state = fields.String()
     offer_expires_at = UtcDateTime()
     booking_id = fields.String()

@@ -72,11 +72,14 @@ def test_two_hundred_enrolments_for_ten_seats_then_cancellations_and_an_expired_
         waiting = [v["waitlist"] for _, v in results if "waitlist" in v]
         assert len(seats) == 10 and all(s["state"] == "confirmed" for s in seats)
         assert sorted(w["position"] for w in waiting) == list(range(1, 191))
+        joined = {w["id"]: w["position"] for w in waiting}  # the place at joining: the line's order
 
         leaving = seats[:5]
         gather([rpc.booking.cancel_booking.call_async(s["id"], "plans changed") for s in leaving])
         offered = events(booking.url, "waitlist.offered")
-        assert sorted(data["position"] for _, data in offered) == [1, 2, 3, 4, 5]
+        assert sorted(joined[data["entry_id"]] for _, data in offered) == [1, 2, 3, 4, 5]
+        # each offer went to whoever was first among those still waiting
+        assert [data["position"] for _, data in offered] == [1] * 5
 
     # nobody answers the first offer: after the hold it passes to position 6
     later = utcnow() + Policy().offer_hold + timedelta(minutes=1)
@@ -87,7 +90,7 @@ def test_two_hundred_enrolments_for_ten_seats_then_cancellations_and_an_expired_
     done = sweep(lambda: BookingUnitOfWork(factory, "booking"), Policy(), later)
     engine.dispose()
     assert done["offers_expired"] == 5
-    assert sorted(d["position"] for _, d in events(booking.url, "waitlist.offered")) == \
+    assert sorted(joined[d["entry_id"]] for _, d in events(booking.url, "waitlist.offered")) == \
         [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert len(events(booking.url, "waitlist.offer_expired")) == 5
 

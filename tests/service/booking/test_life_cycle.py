@@ -27,7 +27,8 @@ def full_course(rabbit_config, amqp_uri, container_factory, service_database):
     with client(amqp_uri) as rpc:
         seat = rpc.booking.create_booking({"kind": "seat", "member_id": "m-000", "session_id": "s1"})
         second = rpc.booking.create_booking({"kind": "seat", "member_id": "m-001", "session_id": "s1"})
-        third = rpc.booking.create_booking({"kind": "seat", "member_id": "m-002", "session_id": "s1"})
+        third = rpc.booking.create_booking({"kind": "seat", "member_id": "m-002", "session_id": "s1",
+                                            "idempotency_key": "k-third"})
     container.url, container.day, container.amqp_uri = url, day, amqp_uri
     return container, seat["booking"], second["waitlist"], third["waitlist"]
 
@@ -55,6 +56,25 @@ def test_an_offer_accepted_becomes_a_seat_and_a_declined_one_passes_on(full_cour
     kinds = [t for t, _ in events(container.url, "waitlist.")]
     assert kinds == ["waitlist.joined", "waitlist.joined", "waitlist.offered", "waitlist.declined",
                      "waitlist.offered", "waitlist.promoted"]
+
+
+def test_the_first_in_line_reads_1_once_the_one_ahead_took_a_seat(full_course):
+    container, seat, second, third = full_course
+    with client(container.amqp_uri) as rpc:
+        rpc.booking.cancel_booking(seat["id"], "ill")  # the seat is offered to m-001
+    with client(container.amqp_uri, member("m-002")) as m2:
+        assert m2.booking.member_waitlist("m-002")["items"][0]["position"] == 1  # m-001 holds an offer
+    with client(container.amqp_uri, member("m-001")) as m1:
+        m1.booking.accept_offer(second["id"])
+    with client(container.amqp_uri, member("m-002")) as m2:
+        [mine] = m2.booking.member_waitlist("m-002")["items"]
+        assert (mine["id"], mine["state"], mine["position"]) == (third["id"], "waiting", 1)
+        # a retried request answers with the place now, not the place then
+        again = m2.booking.create_booking({"kind": "seat", "member_id": "m-002", "session_id": "s1",
+                                           "idempotency_key": "k-third"})
+        assert again["waitlist"]["position"] == 1 and again["waitlist"]["id"] == third["id"]
+    joined = [d["position"] for t, d in events(container.url, "waitlist.joined")]
+    assert joined == [1, 2]
 
 
 def test_no_one_else_may_accept_an_offer(full_course):

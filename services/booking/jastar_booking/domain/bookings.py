@@ -56,7 +56,11 @@ def create(uow, caller, request, policy, now):
         earlier = uow.bookings.earlier_request(member_id, key) if key else None
         if earlier is not None:
             what, earlier_id = earlier
-            return what, (uow.bookings.get(earlier_id) if what == "booking" else uow.waitlist.get(earlier_id))
+            if what == "booking":
+                return what, uow.bookings.get(earlier_id)
+            entry = uow.waitlist.get(earlier_id)
+            uow.waitlist.place_in_line([entry])
+            return what, entry
         member = _active_member(uow, member_id)
         kind = request["kind"]
         if kind == "seat":

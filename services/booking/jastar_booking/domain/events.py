@@ -8,8 +8,9 @@ applies: reason, by (member, staff, system), previous_starts_at,
 previous_ends_at (rescheduled).
 
 Every waitlist.* event's data: entry_id, member_id, resource_id (a session or,
-for whole courses, a programme), centre_id, position, state, and where it
-applies: offer_expires_at (offered), booking_id (promoted).
+for whole courses, a programme), centre_id, position (the place in line then:
+waiting entries ahead + 1), state, and where it applies: offer_expires_at
+(offered), booking_id (promoted).
 """
 BOOKING_EVENTS = frozenset({
     "booking.requested", "booking.confirmed", "booking.rejected", "booking.cancelled",
@@ -44,6 +45,6 @@ def booking_data(booking, **more):
 def waitlist_data(entry, **more):
     return {
         "entry_id": entry.id, "member_id": entry.member_id, "resource_id": entry.resource_id,
-        "centre_id": entry.centre_id, "position": entry.position, "state": entry.state,
+        "centre_id": entry.centre_id, "position": entry.place, "state": entry.state,
         **{key: _iso(value) if hasattr(value, "isoformat") else value for key, value in more.items()},
     }

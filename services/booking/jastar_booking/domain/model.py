@@ -143,10 +143,13 @@ class WaitlistEntry:
     resource_id: str  # a session, or a programme for whole courses
     centre_id: str
     member_id: str
-    position: int
+    position: int  # join order, never reused: the line's order, not a place in it
     state: str = "waiting"
     offer_expires_at: datetime | None = None
     booking_id: str | None = None
     idempotency_key: str | None = None
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
+    # not stored: the current place in line (waiting entries ahead + 1), set by
+    # place_in_line before the entry is shown or announced
+    place: int | None = None

@@ -96,8 +96,9 @@ def member_waitlist(uow, caller, member_id, limit=100, offset=0):
     """A page of a member's waitlist places, newest first, and how many there are."""
     member_id, centre_ids = _member_scope(caller, member_id)
     with uow:
-        return (uow.waitlist.for_member(member_id, limit, offset, centre_ids),
-                uow.waitlist.count_for_member(member_id, centre_ids))
+        entries = uow.waitlist.for_member(member_id, limit, offset, centre_ids)
+        uow.waitlist.place_in_line(entries)
+        return entries, uow.waitlist.count_for_member(member_id, centre_ids)
 
 
 def centre_day(uow, caller, centre_id, day, limit=None, offset=0):

@@ -1,7 +1,9 @@
 """Seats in sessions and courses, and the FIFO waitlist behind them.
 
 Seats taken = active seat bookings + offers still open (an offered seat is
-held for the member it was offered to). A freed seat goes to the first in
+held for the member it was offered to). An entry's place in line is the
+waiting entries that joined before it + 1, read when shown: the first
+waiting reads 1 once those ahead took a seat or left. A freed seat goes to the first in
 line as an offer held for policy.offer_hold; accepted, it becomes a seat;
 declined or expired, it passes to the next. No staff work needed."""
 import uuid
@@ -78,6 +80,7 @@ def take_seat(uow, caller, member, request, policy, now):
                           member_id=member.id, position=uow.waitlist.next_position(resource_id),
                           idempotency_key=key, created_at=now, updated_at=now)
     uow.waitlist.add(entry)
+    uow.waitlist.place_in_line([entry])
     uow.emit("waitlist.joined", waitlist_data(entry))
     uow.commit()
     return "waitlist", entry
@@ -102,6 +105,7 @@ def offer_next(uow, resource_id, centre_id, policy, now):
     entry.offer_expires_at = now + policy.offer_hold
     entry.updated_at = now
     uow.touch()
+    uow.waitlist.place_in_line([entry])
     uow.emit("waitlist.offered", waitlist_data(entry, offer_expires_at=entry.offer_expires_at))
     return entry
 
@@ -135,6 +139,7 @@ def accept(uow, caller, entry_id, policy, now):
         booking = _seat(entry.member_id, entry.resource_id, programme, starts_at, ends_at, None, now)
         uow.bookings.add(booking)
         entry.state, entry.booking_id, entry.updated_at = "accepted", booking.id, now
+        uow.waitlist.place_in_line([entry])
         uow.emit("waitlist.promoted", waitlist_data(entry, booking_id=booking.id))
         uow.emit("booking.confirmed", booking_data(booking, by=_by(caller)))
         uow.commit()
@@ -158,6 +163,7 @@ def leave(uow, entry, policy, now):
     was_offered = entry.state == "offered"
     entry.state, entry.updated_at = ("declined" if was_offered else "left"), now
     uow.touch()
+    uow.waitlist.place_in_line([entry])
     uow.emit("waitlist.declined" if was_offered else "waitlist.left", waitlist_data(entry))
     if was_offered:
         offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
@@ -170,6 +176,7 @@ def expire_offer(uow, entry, policy, now):
         return False
     entry.state, entry.updated_at = "expired", now
     uow.touch()
+    uow.waitlist.place_in_line([entry])
     uow.emit("waitlist.offer_expired", waitlist_data(entry))
     offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
     return True

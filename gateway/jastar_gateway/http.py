@@ -14,7 +14,7 @@ from nameko.extensions import SharedExtension
 from nameko.rpc import ReplyListener
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers import Request, Response
 
 from jastar_common.caller import CALLER_KEY
@@ -48,6 +48,8 @@ class RouteDoc:
     also: dict = field(default_factory=dict)  # other success statuses: {202: schema}
     headers: dict = field(default_factory=dict)  # request headers documented
     content_type: str = "application/json"
+    location: str = None  # 201: where the new object is, formatted from the path and the body
+    cache: str = None  # Cache-Control of a reference read (also sent with an ETag; 304 when it matches)
 
 
 def request_id_of(request):
@@ -67,31 +69,84 @@ def cors_headers(request):
 
 def finish(request, response, request_id):
     response.headers[REQUEST_ID_HEADER] = request_id
+    # every answer says its language (problem texts are translated) and that it depends on it
+    response.headers["Content-Language"] = language_of(request.headers.get("Accept-Language"))
+    response.vary.add("Accept-Language")
     for key, value in cors_headers(request).items():
-        response.headers[key] = value
+        if key == "Vary":
+            response.vary.add(value)
+        else:
+            response.headers[key] = value
     return response
+
+
+def log_request(request, route, status, elapsed):
+    """Every request, routed or not, in the access log and the metrics."""
+    HTTP_REQUESTS.labels(route, request.method, str(status)).inc()
+    HTTP_LATENCY.labels(route).observe(elapsed)
+    log.info("%s %s %s", request.method, request.path, status, extra={
+        "correlation_id": request.environ.get("jastar.request_id"), "route": route,
+        "status": status, "ms": round(elapsed * 1000, 1),
+        "caller": getattr(request.environ.get("jastar.caller"), "kind", None)})
+
+
+def drain(request):
+    """Read what is left of the body (up to DRAIN_BODY_BYTES) before answering:
+    a client still sending it would otherwise see its connection reset instead
+    of reading the answer (a 413 above all)."""
+    bound = setting("DRAIN_BODY_BYTES", 16 * 1024 * 1024, int)
+    if (request.content_length or 0) > bound:
+        return  # too much to read: the connection is closed on it
+    request.shallow = False
+    read = 0
+    while read <= bound:
+        chunk = request.stream.read(64 * 1024)
+        if not chunk:
+            return
+        read += len(chunk)
 
 
 class ProblemWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True  # the server de-chunks it: read it to its end
+        started = time.monotonic()
         request = Request(environ, shallow=True)
         request_id = request_id_of(request)
-        if request.method == "OPTIONS" and cors_headers(request):
-            response = Response(status=204, headers={
-                "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
-                "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, "
+        environ["jastar.request_id"] = request_id
+        adapter = self.url_map.bind_to_environ(environ)
+        if request.method == "OPTIONS":
+            response, route = self._options(request, adapter), "(options)"
+        else:
+            try:
+                provider, values = adapter.match()
+            except HTTPException as exc:
+                response, route = problems.from_exception(
+                    exc, language_of(request.headers.get("Accept-Language"))), "(unmatched)"
+            else:
+                request.path_values = values
+                return finish(request, provider.handle_request(request), request_id)(environ, start_response)
+        drain(request)
+        log_request(request, route, response.status_code, time.monotonic() - started)
+        return finish(request, response, request_id)(environ, start_response)
+
+    @staticmethod
+    def _options(request, adapter):
+        """A CORS preflight (or a plain OPTIONS): the methods of that path."""
+        try:
+            methods = sorted(set(adapter.allowed_methods()) | {"OPTIONS"})
+        except HTTPException:
+            methods = []
+        if not methods or methods == ["OPTIONS"]:
+            return problems.from_exception(NotFound(), language_of(request.headers.get("Accept-Language")))
+        headers = {"Allow": ", ".join(methods)}
+        if cors_headers(request):
+            headers.update({
+                "Access-Control-Allow-Methods": ", ".join(methods),
+                "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, If-None-Match, "
                                                 "X-Api-Key, X-Request-Id, Accept-Language",
                 "Access-Control-Max-Age": "600"})
-            return finish(request, response, request_id)(environ, start_response)
-        adapter = self.url_map.bind_to_environ(environ)
-        try:
-            provider, values = adapter.match()
-        except HTTPException as exc:
-            response = problems.from_exception(exc, language_of(request.headers.get("Accept-Language")))
-            return finish(request, response, request_id)(environ, start_response)
-        request.path_values = values
-        environ["jastar.request_id"] = request_id
-        return finish(request, provider.handle_request(request), request_id)(environ, start_response)
+        return Response(status=204, headers=headers)
 
 
 class ProblemWebServer(WebServer):
@@ -153,13 +208,20 @@ class JsonRoute(HttpRequestHandler):
             response = problems.from_exception(exc, language)
         else:
             response = super().handle_request(request)
-        elapsed = time.monotonic() - started
-        HTTP_REQUESTS.labels(self.url, request.method, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(self.url).observe(elapsed)
-        log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "correlation_id": request.environ.get("jastar.request_id"), "route": self.url,
-            "status": response.status_code, "ms": round(elapsed * 1000, 1),
-            "caller": getattr(request.environ.get("jastar.caller"), "kind", None)})
+        response = self._http_details(request, response)
+        drain(request)
+        log_request(request, self.url, response.status_code, time.monotonic() - started)
+        return response
+
+    def _http_details(self, request, response):
+        """Where a new object lives (201 Location); validators on reference reads."""
+        if response.status_code == 201 and self.doc.location:
+            body = json.loads(response.get_data())
+            response.headers["Location"] = self.doc.location.format(**request.path_values, **body)
+        if response.status_code == 200 and self.doc.cache:
+            response.headers["Cache-Control"] = self.doc.cache
+            response.add_etag()  # a hash of the body: the same answer, the same tag
+            response.make_conditional(request)  # If-None-Match that matches: 304, no body
         return response
 
     def _admit(self, request):
@@ -258,8 +320,8 @@ def _encodes(text):
 
 
 def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
-          status=200, headers=None, content_type="application/json", also=None):
+          status=200, headers=None, content_type="application/json", also=None, location=None, cache=None):
     doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, also or {},
-                   headers or {}, content_type)
+                   headers or {}, content_type, location, cache)
     ROUTES.append(doc)
     return JsonRoute.decorator(method, url, doc=doc)

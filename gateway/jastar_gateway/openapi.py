@@ -85,7 +85,10 @@ def build(server_url="/"):
         }
         if doc.query:
             operation["parameters"].append({"in": "query", "schema": doc.query})
-        for header, about in doc.headers.items():
+        headers = dict(doc.headers)
+        if doc.cache:
+            headers["If-None-Match"] = "the ETag of the answer held: a 304 when it is current"
+        for header, about in headers.items():
             operation["parameters"].append({"name": header, "in": "header", "required": False,
                                             "description": about, "schema": {"type": "string"}})
         if doc.body:
@@ -139,10 +142,17 @@ def _ok(doc, status, response):
             "example": EXAMPLES.get(_name(response[0]))}}}
     else:
         ok = {"description": doc.response, "content": {doc.content_type: {"schema": DOCUMENTS[doc.content_type]}}}
-    if status == 201:
-        ok["headers"] = {"Location": {"description": "where the new object can be read",
+    if status == 201 and doc.location:
+        ok["headers"] = {"Location": {"description": "where the new object is",
                                       "schema": {"type": "string"}}}
+    if status == 200 and doc.cache:
+        ok["headers"] = VALIDATORS
     return ok
+
+
+VALIDATORS = {"ETag": {"description": "send it back as If-None-Match: a 304 when unchanged",
+                       "schema": {"type": "string"}},
+              "Cache-Control": {"description": "how long the answer may be reused", "schema": {"type": "string"}}}
 
 
 DOCUMENTS = {  # the meta routes' own documents
@@ -156,6 +166,9 @@ def _responses(doc):
     responses = {str(doc.status): _ok(doc, doc.status, doc.response)}
     for status, schema in doc.also.items():
         responses[str(status)] = _ok(doc, status, schema)
+    if doc.cache:
+        responses["304"] = {"description": "Not modified: the If-None-Match tag is current",
+                            "headers": {"ETag": VALIDATORS["ETag"]}}
     for status, about in ERRORS.items():
         responses[status] = {"description": about, "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}

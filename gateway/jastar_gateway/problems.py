@@ -104,7 +104,9 @@ def from_exception(exc, language="en"):
                        retry_after=5, dependency=outage)
     if isinstance(exc, HTTPException):
         code = exc.name.lower().replace(" ", "_")
-        return problem(exc.code, code, exc.description, language)
+        # werkzeug's own headers: Allow on a 405
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return problem(exc.code, code, exc.description, language, headers=headers)
     if isinstance(exc, RemoteError):
         log.error("remote error: %s", exc)
     else:

@@ -8,7 +8,7 @@ INTEGRATOR = ("integrator", "admin")
 
 class IntegratorRoutes:
     @route("POST", "/v1/webhooks", "Subscribe a URL to event types (the secret is shown once)",
-           "integrators", roles=INTEGRATOR, body=schemas.NewWebhook, status=201,
+           "integrators", roles=INTEGRATOR, body=schemas.NewWebhook, status=201, location="/v1/webhooks/{id}",
            response=responses.WebhookCreated)
     def create_webhook(self, request):
         body = request.jastar_body

@@ -86,7 +86,8 @@ class MemberRoutes:
 
     @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",
            "members", roles=("anonymous", "staff", "admin"), body=schemas.Registration,
-           response=responses.Member, status=201)
+           response=responses.Member, status=201,
+           location="/v1/members/{id}")
     def register(self, request):
         return self.call("registry", "register_member", request.jastar_body)
 
@@ -138,7 +139,7 @@ class MemberRoutes:
     # bookings: members for themselves, staff for members at their centres
 
     @route("POST", "/v1/bookings", "Book a consultation, space hours or a seat", "booking",
-           roles=BOOKERS, body=schemas.NewBooking, status=201,
+           roles=BOOKERS, body=schemas.NewBooking, status=201, location="/v1/bookings/{booking[id]}",
            headers={"Idempotency-Key": "repeat a request safely: the first result comes back"},
            response=responses.BookingMade, also={202: responses.WaitlistJoined})
     def create_booking(self, request):

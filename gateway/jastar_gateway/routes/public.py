@@ -12,6 +12,10 @@ from ..http import route
 from . import page
 
 
+REFERENCE = "public, max-age=60"  # reference data changes seldom; ETag revalidates
+LIVE = "no-cache"  # seats left change: always revalidate (a 304 when they did not)
+
+
 def _catalogue_ttl():
     return setting("CATALOGUE_CACHE_SECONDS", 5.0, float)
 
@@ -34,17 +38,17 @@ class PublicRoutes:
                                         lambda: self.call("booking", "availability", ask))
 
     @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
-           "catalogue", query=schemas.DistrictQuery, response=responses.DistrictPage)
+           "catalogue", query=schemas.DistrictQuery, response=responses.DistrictPage, cache=REFERENCE)
     def list_districts(self, request):
         return self.catalogue("list", "district", request.jastar_query)
 
     @route("GET", "/v1/centers", "Youth resource centres (open and planned)", "catalogue",
-           query=schemas.CentreQuery, response=responses.CentrePage)
+           query=schemas.CentreQuery, response=responses.CentrePage, cache=REFERENCE)
     def list_centres(self, request):
         return self.catalogue("list", "centre", request.jastar_query)
 
     @route("GET", "/v1/centers/<string:centre_id>", "A centre with its spaces, services and partners",
-           "catalogue", response=responses.CentreDetail)
+           "catalogue", response=responses.CentreDetail, cache=REFERENCE)
     def get_centre(self, request, centre_id):
         centre = self.catalogue("get", "centre", centre_id)
         wide = {"centre_id": centre_id, "limit": 200}
@@ -55,17 +59,17 @@ class PublicRoutes:
         return {**centre, "spaces": spaces, "services": services, "partners": partners}
 
     @route("GET", "/v1/services", "What members book: consultations by topic", "catalogue",
-           query=schemas.ServiceQuery, response=responses.ServicePage)
+           query=schemas.ServiceQuery, response=responses.ServicePage, cache=REFERENCE)
     def list_services(self, request):
         return self.catalogue("list", "service", request.jastar_query)
 
     @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
-           query=schemas.ProgrammeQuery, response=responses.ProgrammePage)
+           query=schemas.ProgrammeQuery, response=responses.ProgrammePage, cache=REFERENCE)
     def list_programmes(self, request):
         return self.catalogue("list", "programme", request.jastar_query)
 
     @route("GET", "/v1/programmes/<string:programme_id>", "A programme with its sessions and seats left",
-           "catalogue", response=responses.ProgrammeDetail)
+           "catalogue", response=responses.ProgrammeDetail, cache=LIVE)
     def get_programme(self, request, programme_id):
         programme = self.call("registry", "get", "programme", programme_id)
         sessions = self.call("registry", "list", "session", {"programme_id": programme_id, "limit": 200})

@@ -84,9 +84,15 @@ class StaffRoutes:
     # specialists; admins for everything (the registry decides)
 
     @route("POST", "/v1/admin/<string:kind>", "Create reference data of a kind", "admin", roles=DESK,
-           body=schemas.CatalogueObject, status=201, response=KIND_SCHEMAS)
+           body=schemas.CatalogueObject, status=201, response=KIND_SCHEMAS,
+           location="/v1/admin/{kind}/{id}")
     def create_object(self, request, kind):
         return _dumped(kind, self.call("registry", "create", _kind(kind), request.jastar_body))
+
+    @route("GET", "/v1/admin/<string:kind>/<string:obj_id>", "Read reference data of any status", "admin",
+           roles=DESK, response=KIND_SCHEMAS)
+    def get_object(self, request, kind, obj_id):
+        return _dumped(kind, self.call("registry", "get", _kind(kind), obj_id))
 
     @route("PATCH", "/v1/admin/<string:kind>/<string:obj_id>", "Change reference data", "admin",
            roles=DESK, body=schemas.CatalogueObject, response=KIND_SCHEMAS)
@@ -101,7 +107,8 @@ class StaffRoutes:
     # staff accounts and integrators' keys: admins only
 
     @route("POST", "/v1/staff", "Add a staff account (signs in by phone)", "admin", roles=ADMIN,
-           body=schemas.NewStaff, status=201, response=responses.StaffAccount)
+           body=schemas.NewStaff, status=201, response=responses.StaffAccount,
+           location="/v1/staff/{id}")
     def add_staff(self, request):
         body = request.jastar_body
         try:
@@ -123,7 +130,8 @@ class StaffRoutes:
         return None
 
     @route("POST", "/v1/api-keys", "Create an integrator's API key (shown once)", "admin", roles=ADMIN,
-           body=schemas.NewApiKey, status=201, response=responses.ApiKeyCreated)
+           body=schemas.NewApiKey, status=201, response=responses.ApiKeyCreated,
+           location="/v1/api-keys/{id}")
     def create_api_key(self, request):
         return accounts.create_api_key(self.db.unit_of_work(), request.jastar_body["name"],
                                        auth.jwt_secret())

@@ -24,7 +24,7 @@ from jastar_common.errors import EXPECTED_ERRORS, InvalidInput
 from jastar_common.logging import CORRELATION_KEY
 from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
-from . import accounts, auth, problems
+from . import accounts, auth, idempotency, problems
 from .i18n import language_of
 from .ratelimit import RateLimiter
 
@@ -49,6 +49,7 @@ class RouteDoc:
     headers: dict = field(default_factory=dict)  # request headers documented
     content_type: str = "application/json"
     location: str = None  # 201: where the new object is, formatted from the path and the body
+    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
     cache: str = None  # Cache-Control of a reference read (also sent with an ETag; 304 when it matches)
 
 
@@ -207,10 +208,30 @@ class JsonRoute(HttpRequestHandler):
         except Exception as exc:  # refused before any work: answer with its problem
             response = problems.from_exception(exc, language)
         else:
-            response = super().handle_request(request)
+            response = self._answer(request)
         response = self._http_details(request, response)
         drain(request)
         log_request(request, self.url, response.status_code, time.monotonic() - started)
+        return response
+
+    def _answer(self, request):
+        """The handler's answer; under an Idempotency-Key, the first answer to it."""
+        key = request.environ.get("jastar.idempotency_key")
+        if key is None:
+            return super().handle_request(request)
+        caller = request.environ["jastar.caller"]
+        owner, uow = f"{caller.kind}:{caller.id}", self.gatekeeper.unit_of_work
+        try:
+            first = idempotency.begin(uow(), owner, key, idempotency.fingerprint(
+                request.method, request.path, request.jastar_body))
+        except Exception as exc:  # reused for another request, or still running
+            return problems.from_exception(exc, request.environ["jastar.language"])
+        if first is not None:
+            status, body = first
+            return Response(body, status=status, content_type="application/json",
+                            headers={"Idempotent-Replayed": "true"})
+        response = super().handle_request(request)
+        idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
         return response
 
     def _http_details(self, request, response):
@@ -241,6 +262,8 @@ class JsonRoute(HttpRequestHandler):
         request.jastar_query = self._load(self.doc.query, request.args.to_dict(), "query")
         request.jastar_body = self._load(self.doc.body, self._json(request, limit), "body") \
             if self.doc.body else None
+        if self.doc.idempotent:
+            request.environ["jastar.idempotency_key"] = idempotency.key_of(request.headers)
 
     @staticmethod
     def _json(request, limit):
@@ -320,8 +343,12 @@ def _encodes(text):
 
 
 def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
-          status=200, headers=None, content_type="application/json", also=None, location=None, cache=None):
+          status=200, headers=None, content_type="application/json", also=None, location=None, cache=None,
+          idempotent=False):
+    if idempotent:
+        headers = {idempotency.HEADER: "repeat the request safely: the first answer comes back; "
+                                       "the same key with another request is a 422", **(headers or {})}
     doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, also or {},
-                   headers or {}, content_type, location, cache)
+                   headers or {}, content_type, location, idempotent, cache)
     ROUTES.append(doc)
     return JsonRoute.decorator(method, url, doc=doc)

@@ -19,6 +19,9 @@ TITLES = {
                            "en": "Method not allowed"},
     "bad_request": {"kk": "Қате сұрау", "ru": "Неверный запрос", "en": "Bad request"},
     "internal_error": {"kk": "Ішкі қате", "ru": "Внутренняя ошибка", "en": "Internal error"},
+    "idempotency_key_reused": {"kk": "Idempotency-Key басқа сұрауда қолданылған",
+                               "ru": "Idempotency-Key уже использован для другого запроса",
+                               "en": "Idempotency-Key used for a different request"},
 }
 LANGUAGES = ("kk", "ru", "en")
 

@@ -140,14 +140,11 @@ class MemberRoutes:
 
     @route("POST", "/v1/bookings", "Book a consultation, space hours or a seat", "booking",
            roles=BOOKERS, body=schemas.NewBooking, status=201, location="/v1/bookings/{booking[id]}",
-           headers={"Idempotency-Key": "repeat a request safely: the first result comes back"},
-           response=responses.BookingMade, also={202: responses.WaitlistJoined})
+           idempotent=True, response=responses.BookingMade, also={202: responses.WaitlistJoined})
     def create_booking(self, request):
         body = dict(request.jastar_body)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None:
-            if not 1 <= len(key) <= 100:
-                raise InvalidInput("bad Idempotency-Key", fields={"Idempotency-Key": ["1 to 100 characters"]})
+        key = request.environ.get("jastar.idempotency_key")
+        if key is not None:  # booking keeps it too: one booking per key even across gateways
             body["idempotency_key"] = key
         result = self.change_booking("create_booking", _jsonable(body))
         return (201 if "booking" in result else 202), result
@@ -158,22 +155,23 @@ class MemberRoutes:
         return self.call("booking", "get_booking", booking_id)
 
     @route("POST", "/v1/bookings/<string:booking_id>/cancel", "Cancel a booking", "booking",
-           roles=BOOKERS, body=schemas.Cancellation, response=responses.Booking)
+           roles=BOOKERS, body=schemas.Cancellation, response=responses.Booking, idempotent=True)
     def cancel_booking(self, request, booking_id):
         return self.change_booking("cancel_booking", booking_id, request.jastar_body.get("reason"))
 
     @route("POST", "/v1/bookings/<string:booking_id>/reschedule", "Move a booking to a new time",
-           "booking", roles=BOOKERS, body=schemas.Reschedule, response=responses.Booking)
+           "booking", roles=BOOKERS, body=schemas.Reschedule, response=responses.Booking,
+           idempotent=True)
     def reschedule_booking(self, request, booking_id):
         return self.change_booking("reschedule_booking", booking_id, _jsonable(request.jastar_body))
 
     @route("POST", "/v1/waitlist/<string:entry_id>/accept", "Take the seat offered to me", "booking",
-           roles=BOOKERS, response=responses.Booking)
+           roles=BOOKERS, response=responses.Booking, idempotent=True)
     def accept_offer(self, request, entry_id):
         return self.change_booking("accept_offer", entry_id)
 
     @route("POST", "/v1/waitlist/<string:entry_id>/decline", "Decline an offer, or leave the waitlist",
-           "booking", roles=BOOKERS, response=responses.WaitlistEntry)
+           "booking", roles=BOOKERS, response=responses.WaitlistEntry, idempotent=True)
     def decline_offer(self, request, entry_id):
         return self.change_booking("decline_offer", entry_id)
 

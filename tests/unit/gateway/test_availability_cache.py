@@ -125,7 +125,7 @@ def test_invalidate_all_drops_every_entry():
 
 
 @pytest.mark.parametrize("change", [
-    lambda g, r: g.create_booking(SimpleNamespace(jastar_body={"kind": "seat"}, headers={})),
+    lambda g, r: g.create_booking(SimpleNamespace(jastar_body={"kind": "seat"}, environ={})),
     lambda g, r: g.cancel_booking(r, "b1"),
     lambda g, r: g.reschedule_booking(r, "b1"),
     lambda g, r: g.accept_offer(r, "w1"),
@@ -138,7 +138,7 @@ def test_invalidate_all_drops_every_entry():
 def test_a_booking_change_through_this_process_drops_its_answers(change):
     gateway = Gateway()
     get(gateway, service_id="jobs")
-    change(gateway, SimpleNamespace(jastar_body={}, headers={}))
+    change(gateway, SimpleNamespace(jastar_body={}, headers={}, environ={}))
     get(gateway, service_id="jobs")
     assert len(gateway.asked()) == 2
 

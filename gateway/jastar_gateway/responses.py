@@ -208,7 +208,8 @@ class Availability(Schema):
     centre_id = maybe()
     specialist_id = maybe()
     space_id = maybe()
-    free = maybe(fields.Integer, metadata={"description": "places free in this slot"})
+    free = maybe(fields.Integer, metadata={
+        "description": "places free in this slot (0: a full space hour, shown with include_full)"})
     resource_id = maybe(metadata={"description": "programme: the session (or the whole course)"})
     seats_left = maybe(fields.Integer)
     waiting = maybe(fields.Integer)

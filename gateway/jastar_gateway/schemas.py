@@ -51,6 +51,8 @@ class AvailabilityQuery(Page):
     programme_id = fields.String(validate=ID)
     date_from = fields.Date(data_key="from", validate=SANE_DATE)
     date_to = fields.Date(data_key="to", validate=SANE_DATE)
+    include_full = fields.Boolean(load_default=False, metadata={
+        "description": "space hours only: also the full hours, with free 0"})
 
 
 class OtpRequest(StrictSchema):

@@ -95,6 +95,11 @@ class PublicRoutes:
             raise InvalidInput("say what to look at", fields={
                 "service_id": ["give one of service_id (optionally with specialist_id), space_id, "
                                "programme_id"]})
+        # keyed only when asked, so plain requests share the cache as before
+        full = {"include_full": True} if query.pop("include_full", False) else {}
+        if full and "space_id" not in query:
+            raise InvalidInput("include_full is for space hours",
+                               fields={"include_full": ["only with space_id"]})
         if "programme_id" in query:
             return self.booking_availability({"kind": "programme", "programme_id": query["programme_id"]})
         today = datetime.now(ALMATY).date()  # resolved before keying: the key is the request sent
@@ -102,7 +107,8 @@ class PublicRoutes:
         date_to = query.get("date_to") or date_from + timedelta(days=13)
         ask = {"from": date_from.isoformat(), "to": date_to.isoformat()}
         if "space_id" in query:
-            return self.booking_availability({"kind": "space", "space_id": query["space_id"], **ask})
+            return self.booking_availability({"kind": "space", "space_id": query["space_id"],
+                                              **ask, **full})
         if "service_id" not in query:
             raise InvalidInput("a specialist's slots are per service",
                                fields={"service_id": ["required with specialist_id"]})

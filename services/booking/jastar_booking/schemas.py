@@ -46,6 +46,7 @@ class AvailabilitySchema(StrictSchema):
     programme_id = ID
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
+    include_full = fields.Boolean(load_default=False)  # space hours with free 0 too
 
     @validates_schema
     def what_each_kind_needs(self, data, **kwargs):
@@ -55,6 +56,8 @@ class AvailabilitySchema(StrictSchema):
                    for n in needs[data["kind"]] if data.get(n) is None}
         if missing:
             raise ValidationError(missing)
+        if data["include_full"] and data["kind"] != "space":
+            raise ValidationError({"include_full": ["only for space hours (space_id)"]})
 
 
 class PageSchema(StrictSchema):

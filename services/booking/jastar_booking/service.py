@@ -69,7 +69,7 @@ class BookingService(JastarService):
                                                query["date_from"], query["date_to"], policy(), now())
         else:
             slots = queries.space_slots(uow, query["space_id"], query["date_from"], query["date_to"],
-                                        policy(), now())
+                                        policy(), now(), query["include_full"])
         return {"items": schemas.SlotSchema(many=True).dump(slots)}
 
     @api

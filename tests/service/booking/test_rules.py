@@ -179,3 +179,20 @@ def test_one_seat_per_member_and_eligibility(booking):
         with pytest.raises(RuleBroken) as err:
             rpc.booking.create_booking({"kind": "seat", "member_id": "m-050", "session_id": "s1"})
     assert rule_of(err) == "age"
+
+
+def test_full_studio_hours_show_with_free_0_when_asked(booking):
+    day = booking.day
+    ask = {"kind": "space", "space_id": "studio", "from": day.isoformat(), "to": day.isoformat()}
+    with client(booking.amqp_uri) as rpc:
+        rpc.booking.create_booking(studio("m-003", local(day, 10), local(day, 11)))
+        plain = {s["starts_at"]: s["free"] for s in rpc.booking.availability(ask)["items"]}
+        full = {s["starts_at"]: s["free"] for s in rpc.booking.availability({**ask, "include_full": True})["items"]}
+        with pytest.raises(InvalidInput) as err:
+            rpc.booking.availability({"kind": "consultation", "service_id": "svc", "from": day.isoformat(),
+                                      "to": day.isoformat(), "include_full": True})
+    shown_full = {datetime.fromisoformat(start) for start, free in full.items() if free == 0}
+    assert shown_full >= {local(day, 10), local(day, 10, 30)}
+    assert not {datetime.fromisoformat(start) for start in plain} & shown_full
+    assert {start: free for start, free in full.items() if free} == plain
+    assert "include_full" in err.value.details["fields"]

@@ -290,9 +290,22 @@ def test_check_slot_request():
 # --- space slots ------------------------------------------------------------
 
 
-def space_cells(sp=None, c=None, busy=(), day=MONDAY, now=NOW, days_off_for=no_days_off):
+def space_cells(sp=None, c=None, busy=(), day=MONDAY, now=NOW, days_off_for=no_days_off,
+                include_full=False):
     return space_slots(sp or space(), c or centre({"mon": [["09:00", "12:00"]]}), list(busy), day, day,
-                       now, NOTICE, WINDOW, days_off_for)
+                       now, NOTICE, WINDOW, days_off_for, include_full)
+
+
+def test_full_space_hours_show_with_free_0_only_when_asked():
+    room = space(id="studio", capacity=1)
+    busy = [(local(2026, 6, 1, 10), local(2026, 6, 1, 11))] * 2  # over-booked: still 0, never -1
+    plain = {c.starts_at: c.free for c in space_cells(room, busy=busy)}
+    full = {c.starts_at: c.free for c in space_cells(room, busy=busy, include_full=True)}
+    assert local(2026, 6, 1, 10) not in plain and local(2026, 6, 1, 10, 30) not in plain
+    assert full == {**plain, local(2026, 6, 1, 10): 0, local(2026, 6, 1, 10, 30): 0}
+    assert starts(space_cells(room, busy=busy, include_full=True)) == sorted(full)
+    # closed days and hours outside notice and window stay out: they are not "full"
+    assert space_cells(space(status="closed"), include_full=True) == []
 
 
 def test_space_cells_follow_the_grid_from_each_opening_interval():

@@ -10,6 +10,7 @@ from nameko import config
 
 from jastar_booking.domain.events import EVENT_TYPES as BOOKING_EVENTS
 from jastar_common.calendar import ALMATY
+from jastar_common.errors import InvalidInput
 from jastar_gateway import cache
 from jastar_gateway.cache import AVAILABILITY, CATALOGUE, TtlCache
 from jastar_gateway.invalidation import ROUTING_KEYS, drop_cached_answers
@@ -81,6 +82,19 @@ def test_the_key_is_the_request_sent_with_the_dates_resolved():
     get(gateway, programme_id="sewing-course")
     get(gateway, space_id="karasai-sewing")
     assert len(gateway.asked()) == 6
+
+
+def test_full_space_hours_are_asked_for_apart_and_only_for_spaces():
+    gateway = Gateway()
+    get(gateway, space_id="karasai-sewing", include_full=False)
+    get(gateway, space_id="karasai-sewing", include_full=True)
+    plain, full = gateway.asked()
+    assert "include_full" not in plain and full == {**plain, "include_full": True}
+    for other in ({"service_id": "jobs"}, {"programme_id": "sewing-course"}):
+        with pytest.raises(InvalidInput) as err:
+            get(gateway, include_full=True, **other)
+        assert list(err.value.details["fields"]) == ["include_full"]
+    assert len(gateway.asked()) == 2
 
 
 def test_an_answer_expires_after_the_ttl(fresh):

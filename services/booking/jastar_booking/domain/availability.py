@@ -294,7 +294,7 @@ def _space_open_on(space, day):
 
 
 def space_slots(space, centre, busy, date_from, date_to, now, min_notice, window,
-                public_days_off_for=days_off):
+                public_days_off_for=days_off, include_full=False):
     """Free grid cells of `space` from local date_from to date_to (inclusive).
 
     Cells are grid_minutes long, laid from the start of each opening
@@ -302,7 +302,8 @@ def space_slots(space, centre, busy, date_from, date_to, now, min_notice, window
     open and the space is open (and on or after opens_on). Each cell's
     `free` is capacity minus the number of `busy` [(start, hold_until)]
     intervals overlapping it (half-open; hold_until already includes the
-    buffer). Cells with free <= 0 are left out, and so are cells starting
+    buffer). Cells with free <= 0 are left out (kept with free 0 when
+    include_full, so an app can draw them full), and so are cells starting
     before now + min_notice or after now + window. Sorted by start.
     """
     if space.status != "open" or space.grid_minutes <= 0:
@@ -320,9 +321,9 @@ def space_slots(space, centre, busy, date_from, date_to, now, min_notice, window
                     continue
                 free = space.capacity - sum(1 for b_start, b_end in held
                                             if overlaps(start, end, b_start, b_end))
-                if free > 0:
+                if free > 0 or include_full:
                     cells.append(Slot(starts_at=start, ends_at=end, centre_id=centre.id,
-                                      space_id=space.id, free=free))
+                                      space_id=space.id, free=max(free, 0)))
     return cells
 
 

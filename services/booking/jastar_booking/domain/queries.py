@@ -46,14 +46,15 @@ def consultation_slots(uow, service_id, specialist_id, date_from, date_to, polic
                                            calendar.days_off)
 
 
-def space_slots(uow, space_id, date_from, date_to, policy, now):
+def space_slots(uow, space_id, date_from, date_to, policy, now, include_full=False):
     starts, ends = _day_range(date_from, date_to)
     with uow:
         space = _get_copy(uow, "space", space_id, "space_id")
         centre = _get_copy(uow, "centre", space.centre_id, "space_id")
         busy = uow.bookings.busy([space.id], starts, ends)[space.id]
     return availability.space_slots(space, centre, busy, date_from, date_to, now,
-                                     policy.min_notice_book, policy.window, calendar.days_off)
+                                     policy.min_notice_book, policy.window, calendar.days_off,
+                                     include_full)
 
 
 def programme_seats(uow, programme_id):

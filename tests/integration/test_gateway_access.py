@@ -308,7 +308,7 @@ def test_a_members_full_iin_is_shown_masked_only(world):
     gw, a = world.gw, world.a
     me = gw.ok("GET", "/v1/me", world.headers["member_a"])
     assert me["iin"] == "*" * 8 + a.iin[-4:]
-    for role in ("staff_karasai", "staff_other", "admin"):
+    for role in ("staff_karasai", "admin"):
         assert gw.ok("GET", f"/v1/members/{a.id}", world.headers[role])["iin"] == me["iin"]
     found = gw.ok("GET", "/v1/members", world.headers["staff_karasai"], params={"iin": a.iin})
     assert found["id"] == a.id and found["iin"] == me["iin"]
@@ -321,6 +321,25 @@ def test_a_members_full_iin_is_shown_masked_only(world):
     gw.request("PATCH", "/v1/me", world.headers["member_a"], json_body={"birth_date": "1999-02-03"})
     leaks = [(label, status) for label, status, text in gw.seen if a.iin in text]
     assert leaks == []
+
+
+def test_staff_read_the_members_who_booked_at_their_centres_and_find_walk_ins_by_phone(world):
+    gw, a, b = world.gw, world.a, world.b
+    karasai, other = world.headers["staff_karasai"], world.headers["staff_other"]
+    assert gw.ok("GET", f"/v1/members/{a.id}", karasai)["id"] == a.id  # A booked at Karasai
+    refused = gw.request("GET", f"/v1/members/{a.id}", other)
+    assert refused.status_code == 404 and a.full_name not in refused.text
+    # a walk-in at the other centre: found by the exact phone, not by IIN
+    assert gw.ok("GET", "/v1/members", other, params={"phone": a.phone})["id"] == a.id
+    assert gw.request("GET", "/v1/members", other, params={"iin": a.iin}).status_code == 404
+    assert gw.ok("GET", "/v1/members", karasai, params={"iin": a.iin})["id"] == a.id
+    # a member who never booked anywhere: the phone look-up only, and admins
+    walk_in = register(gw, "Walk-in Member")
+    for headers in (karasai, other):
+        assert gw.request("GET", f"/v1/members/{walk_in.id}", headers).status_code == 404
+        assert gw.ok("GET", "/v1/members", headers, params={"phone": walk_in.phone})["id"] == walk_in.id
+    assert gw.ok("GET", f"/v1/members/{walk_in.id}", ADMIN)["id"] == walk_in.id
+    assert gw.ok("GET", f"/v1/members/{b.id}", karasai)["id"] == b.id  # B took a Karasai seat
 
 
 # --- beyond the matrix: changes that move an object, credentials that outlive their account ---------
@@ -375,6 +394,7 @@ NOT_THEIRS_BY_ROUTE = {
     ("PATCH", "/v1/admin/<string:kind>/<string:obj_id>"): {"staff_other"},
     ("POST", "/v1/admin/<string:kind>/<string:obj_id>/close"): {"staff_other"},
     ("POST", "/v1/bookings"): {"member_b", "staff_other"},  # a Karasai slot for member A
+    ("GET", "/v1/members/<string:member_id>"): {"staff_other"},  # A booked only at Karasai
 }
 # Bookings that need approval are the objects of approve and reject.
 PENDING_ROUTES = {("POST", "/v1/bookings/<string:booking_id>/approve"),

@@ -26,7 +26,8 @@ def _kind(kind):
 
 
 class StaffRoutes:
-    @route("GET", "/v1/members", "Find a member by phone or IIN (the desk)", "desk", roles=DESK,
+    @route("GET", "/v1/members", "Find a member by exact phone (any walk-in) or by IIN (members who "
+           "booked at my centres)", "desk", roles=DESK,
            query=schemas.MemberLookup, response=responses.Member)
     def find_member(self, request):
         query = request.jastar_query
@@ -34,7 +35,8 @@ class StaffRoutes:
             raise InvalidInput("give phone or iin", fields={"phone": ["give exactly one of phone, iin"]})
         return self.call("registry", "find_member", query)
 
-    @route("GET", "/v1/members/<string:member_id>", "A member's profile (the desk)", "desk", roles=DESK,
+    @route("GET", "/v1/members/<string:member_id>", "A member's profile: staff see the members who "
+           "have or had a booking at their centres, admins all", "desk", roles=DESK,
            response=responses.Member)
     def get_member(self, request, member_id):
         return self.call("registry", "get_member", member_id)

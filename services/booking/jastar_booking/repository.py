@@ -212,6 +212,14 @@ class BookingRepository:
         where = _at_centres([B.member_id == member_id], B, centre_ids)
         return self.session.scalar(select(func.count()).select_from(B).where(*where))
 
+    def centres_of_member(self, member_id, centre_ids=None):
+        """The centres where the member has or had a booking or a waitlist place."""
+        B, W = model.Booking, model.WaitlistEntry
+        rows = union_all(
+            select(B.centre_id).where(*_at_centres([B.member_id == member_id], B, centre_ids)),
+            select(W.centre_id).where(*_at_centres([W.member_id == member_id], W, centre_ids)))
+        return set(self.session.scalars(select(rows.subquery().c.centre_id).distinct()))
+
     def for_centre(self, centre_id, starts_from, ends_before, limit=None, offset=0):
         B = model.Booking
         return list(self.session.scalars(select(B).where(

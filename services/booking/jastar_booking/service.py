@@ -88,6 +88,12 @@ class BookingService(JastarService):
         return _page(schemas.BookingSchema(many=True).dump(found), total, page)
 
     @api
+    def member_centres(self, member_id):
+        """For the registry: where a member has or had a booking or a waitlist
+        place, among the calling staff member's centres."""
+        return queries.member_centres(self.db.unit_of_work(), self.caller, member_id)
+
+    @api
     def member_waitlist(self, member_id, page=None):
         page = load(schemas.PageSchema(), page)
         found, total = queries.member_waitlist(self.db.unit_of_work(), self.caller, member_id, **page)

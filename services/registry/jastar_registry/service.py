@@ -1,6 +1,9 @@
 """The registry's nameko adapter: RPC in, schema-checked, domain call, schema out."""
 from datetime import datetime
 
+import eventlet
+from nameko.rpc import ServiceRpc
+
 from jastar_common.service_base import JastarService
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
@@ -42,6 +45,7 @@ class RegistryService(JastarService):
 
     db = Database("registry", RegistryUnitOfWork)
     vault = IinVaultProvider()
+    booking = ServiceRpc("booking")  # who booked where, for staff reading members
 
     # reference data, the same five calls for every kind (see catalogue.KINDS)
 
@@ -110,8 +114,18 @@ class RegistryService(JastarService):
 
     @api
     def get_member(self, member_id):
-        permissions.check_member_access(self.caller, member_id)
+        permissions.check_member_access(self.caller, member_id, self._centres_booked)
         return member_schemas.MemberSchema().dump(members.get_member(self.db.unit_of_work(), member_id))
+
+    def _centres_booked(self, member_id):
+        """Booking's answer: where the member has or had a booking, among the
+        calling staff member's centres (the caller travels in the context)."""
+        try:
+            with eventlet.Timeout(setting("BOOKING_RPC_TIMEOUT_SECONDS", 5, float)):
+                return self.booking.member_centres(member_id)
+        except eventlet.Timeout:
+            # the gateway answers 503 for this type: the staff member may retry
+            raise ConnectionError("booking did not answer in time") from None
 
     @api
     def get_members(self, member_ids):
@@ -128,6 +142,7 @@ class RegistryService(JastarService):
         permissions.check_staff_desk(self.caller)
         query = load(member_schemas.MemberLookupSchema(), query)
         member = members.find_member(self.db.unit_of_work(), vault=self.vault, **query)
+        permissions.check_member_lookup(self.caller, query, member, self._centres_booked)
         return member_schemas.MemberSchema().dump(member)
 
     @api

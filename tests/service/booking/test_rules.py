@@ -196,3 +196,15 @@ def test_full_studio_hours_show_with_free_0_when_asked(booking):
     assert not {datetime.fromisoformat(start) for start in plain} & shown_full
     assert {start: free for start, free in full.items() if free} == plain
     assert "include_full" in err.value.details["fields"]
+
+
+def test_where_a_member_booked_is_told_to_staff_only_among_their_centres(booking):
+    with client(booking.amqp_uri) as rpc:
+        made = rpc.booking.create_booking(consultation("m-004", local(booking.day, 12)))["booking"]
+        rpc.booking.cancel_booking(made["id"], None)  # had a booking: still counts
+        assert rpc.booking.member_centres("m-004") == ["c1"]
+        assert rpc.booking.member_centres("m-005") == []
+    with client(booking.amqp_uri, staff("c1")) as desk:
+        assert desk.booking.member_centres("m-004") == ["c1"]
+    with client(booking.amqp_uri, staff("c2")) as other:
+        assert other.booking.member_centres("m-004") == []

@@ -93,6 +93,15 @@ def member_bookings(uow, caller, member_id, limit=100, offset=0):
                 uow.bookings.count_for_member(member_id, centre_ids))
 
 
+def member_centres(uow, caller, member_id):
+    """The centres where a member has or had a booking or a waitlist place
+    (for staff: only among theirs), sorted. The registry asks it before it
+    shows a member's profile to staff."""
+    member_id, centre_ids = _member_scope(caller, member_id)
+    with uow:
+        return sorted(uow.bookings.centres_of_member(member_id, centre_ids))
+
+
 def member_waitlist(uow, caller, member_id, limit=100, offset=0):
     """A page of a member's waitlist places, newest first, and how many there are."""
     member_id, centre_ids = _member_scope(caller, member_id)

@@ -24,14 +24,27 @@ def check_catalogue_write(caller, kind, centre_id):
     raise NotAllowed(f"{caller.kind} may not change this {kind}", kind=kind)
 
 
-def check_member_access(caller, member_id):
-    """Members reach only themselves; staff and admins anyone; others no one.
+def check_member_access(caller, member_id, centres_booked=None):
+    """Members reach only themselves; admins anyone; staff the members who have
+    or had a booking (or a waitlist place) at one of their centres, which
+    `centres_booked(member_id)` tells (booking knows); others no one.
     Someone else's member id reads as not found, so ids cannot be probed."""
-    if caller.is_privileged or caller.kind == "staff":
+    if caller.is_privileged:
         return
     if caller.is_member and caller.id == member_id:
         return
+    if caller.kind == "staff" and centres_booked is not None and caller.centre_ids and \
+            set(centres_booked(member_id)) & set(caller.centre_ids):
+        return
     raise NotFound(f"member {member_id} not found", entity="member", id=member_id)
+
+
+def check_member_lookup(caller, query, member, centres_booked=None):
+    """The desk finds any member by the exact phone (a walk-in); by IIN, staff
+    find only the members they could read by id."""
+    if query.get("phone") is not None:
+        return
+    check_member_access(caller, member.id, centres_booked)
 
 
 def check_registration(caller):

@@ -50,6 +50,7 @@ class RouteDoc:
     content_type: str = "application/json"
     location: str = None  # 201: where the new object is, formatted from the path and the body
     idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
+    internal: bool = False  # not part of the API (the reference page's files): left out of OpenAPI
     cache: str = None  # Cache-Control of a reference read (also sent with an ETag; 304 when it matches)
 
 
@@ -344,11 +345,11 @@ def _encodes(text):
 
 def route(method, url, summary, tag, roles=("anonymous",), query=None, body=None, response=None,
           status=200, headers=None, content_type="application/json", also=None, location=None, cache=None,
-          idempotent=False):
+          idempotent=False, internal=False):
     if idempotent:
         headers = {idempotency.HEADER: "repeat the request safely: the first answer comes back; "
                                        "the same key with another request is a 422", **(headers or {})}
     doc = RouteDoc(method, url, summary, tag, tuple(roles), query, body, response, status, also or {},
-                   headers or {}, content_type, location, idempotent, cache)
+                   headers or {}, content_type, location, idempotent, internal, cache)
     ROUTES.append(doc)
     return JsonRoute.decorator(method, url, doc=doc)

@@ -75,7 +75,7 @@ def build(server_url="/"):
             if _name(schema) not in spec.components.schemas:
                 spec.components.schema(_name(schema), schema=schema)
     paths = {}
-    for doc in ROUTES:
+    for doc in (doc for doc in ROUTES if not doc.internal):
         operation = {
             "summary": doc.summary, "tags": [doc.tag], "operationId": _operation_id(doc),
             "security": _security(doc.roles),

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.config import setting
 from jastar_common.dependencies import Database
+from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
 
@@ -60,12 +61,20 @@ class MetaRoutes:
 
     @route("GET", "/openapi.json", "This API, as OpenAPI 3.1", "meta", response="OpenAPI document")
     def openapi_json(self, request):
-        return openapi.build(request.host_url.rstrip("/") + "/")
+        return openapi.build(request.host_url.rstrip("/"))  # try-it calls this same origin
 
-    @route("GET", "/docs", "This API as a readable page", "meta", response="HTML",
-           content_type="text/html")
+    @route("GET", "/docs", "This API as an interactive reference (Swagger UI): try it out here", "meta",
+           response="HTML", content_type="text/html")
     def docs(self, request):
-        return Response(docs_page.render(openapi.build()), content_type="text/html; charset=utf-8")
+        return Response(docs_page.page(), content_type="text/html; charset=utf-8")
+
+    @route("GET", "/docs/assets/<string:name>", "The reference page's files", "meta", internal=True)
+    def docs_asset(self, request, name):
+        found = docs_page.asset(name)
+        if found is None:
+            raise NotFound("no such file", entity="asset", id=name)
+        body, content_type = found
+        return Response(body, content_type=content_type, headers={"Cache-Control": "public, max-age=86400"})
 
     @route("GET", "/asyncapi.yaml", "The events (AsyncAPI 3), for integrators binding to RabbitMQ", "meta",
            response="AsyncAPI document", content_type="application/yaml")

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from jastar_common import errors
 
 from .auth import Forbidden, Unauthenticated
-from .i18n import title
+from .i18n import title, translate, translate_all
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,10 @@ def problem(status, code, detail=None, language="en", retry_after=None, headers=
     body = {"type": PROBLEM_TYPE + code, "title": title(code, language, code.replace("_", " ")),
             "status": status, "code": code}
     if detail:
-        body["detail"] = detail
+        body["detail"] = translate(detail, language)
     body.update(extra)
+    if "fields" in body:
+        body["fields"] = translate_all(body["fields"], language)
     headers = dict(headers or {})
     if retry_after:
         headers["Retry-After"] = str(retry_after)

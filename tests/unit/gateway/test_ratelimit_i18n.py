@@ -156,3 +156,39 @@ def test_an_unexpected_error_is_500_without_a_traceback():
                                  "title": "Internal error", "status": 500, "code": "internal_error"}
     for leak in ("Traceback", "RuntimeError", "hunter2", "secret.py", 'File "'):
         assert leak not in text
+
+
+# --- detail and field messages in the client's language ---------------------------
+
+def answer(exc, language):
+    return json.loads(problems.from_exception(exc, language).get_data())
+
+
+@pytest.mark.parametrize("language, detail, message", [
+    ("ru", "Неверное тело запроса", "Обязательное поле не заполнено."),
+    ("kk", "Сұрау денесі қате", "Міндетті өріс толтырылмаған."),
+    ("en", "invalid body", "Missing data for required field."),
+])
+def test_the_detail_and_each_field_message_are_in_the_clients_language(language, detail, message):
+    body = answer(InvalidInput("invalid body", fields={"phone": ["Missing data for required field."]}), language)
+    assert body["detail"] == detail and body["fields"] == {"phone": [message]}
+
+
+def test_messages_with_values_keep_their_values():
+    body = answer(InvalidInput("invalid query", fields={
+        "limit": ["Must be greater than or equal to 1 and less than or equal to 100."],
+        "kind": ["Must be one of: course, event, training."],
+        "nested": {"0": {"name": ["Length must be between 1 and 200."]}}}), "ru")
+    assert body["fields"]["limit"] == ["Должно быть от 1 до 100."]
+    assert body["fields"]["kind"] == ["Должно быть одним из: course, event, training."]
+    assert body["fields"]["nested"]["0"]["name"] == ["Длина должна быть от 1 до 200."]
+
+
+def test_the_services_messages_and_the_gateways_own_are_translated():
+    assert answer(SlotTaken("that slot is taken"), "kk")["detail"] == "Бұл уақыт бос емес"
+    assert answer(Unauthenticated("wrong or expired code"), "ru")["detail"] == "Неверный или просроченный код"
+    assert answer(problems.PayloadTooLarge(65536), "ru")["detail"] == "Тело запроса не больше 65536 байт"
+
+
+def test_a_message_not_known_stays_as_it_is():
+    assert answer(RuleBroken("a rule only this test knows", rule="x"), "kk")["detail"] == "a rule only this test knows"

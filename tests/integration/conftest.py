@@ -89,6 +89,20 @@ class System:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
 
+def system_env(amqp_uri, database_urls):
+    """The environment every service process of a test system gets (also tests/faults)."""
+    env = dict(os.environ,
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               AMQP_URI=amqp_uri,
+               PYTHONWARNINGS="ignore::DeprecationWarning",
+               OUTBOX_POLL_SECONDS="0.5", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
+               RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000",
+               CATALOGUE_CACHE_SECONDS="0")  # tests read what they just wrote
+    for service, url in database_urls.items():
+        env[f"{service.upper()}_DATABASE_URL"] = url
+    return env
+
+
 @pytest.fixture(scope="session")
 def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
     from urllib.parse import urlparse
@@ -103,16 +117,9 @@ def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
             conn.execute(text(f'CREATE DATABASE "{name}"'))
             databases[service] = name
     with vhost_pipeline.get() as vhost:
-        env = dict(os.environ,
-                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-                   AMQP_URI=f"pyamqp://{amqp.netloc}/{vhost}",
-                   PYTHONWARNINGS="ignore::DeprecationWarning",
-                   OUTBOX_POLL_SECONDS="0.5", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
-                   RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000",
-                   CATALOGUE_CACHE_SECONDS="0")  # tests read what they just wrote
-        for service, name in databases.items():
-            env[f"{service.upper()}_DATABASE_URL"] = pg_admin.url.set(database=name).render_as_string(
-                hide_password=False)
+        env = system_env(f"pyamqp://{amqp.netloc}/{vhost}", {
+            service: pg_admin.url.set(database=name).render_as_string(hide_password=False)
+            for service, name in databases.items()})
         system = System(env, tmp_path_factory.mktemp("logs"))
         try:
             for name in RUN_SCRIPTS:

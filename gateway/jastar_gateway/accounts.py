@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, insert,
+from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, insert,
                         select, update)
 
 from jastar_common.envelope import utcnow
@@ -46,6 +46,18 @@ login_codes = Table(
     Column("used_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_login_codes_phone", "phone", "created_at"),
+)
+
+# each caller's Idempotency-Keys with the request each was for and its first answer (idempotency.py)
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("caller", String(80), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # the request: method, path and body
+    Column("status", Integer),  # None while the first request runs
+    Column("body", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
 

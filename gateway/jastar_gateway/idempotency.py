@@ -8,28 +8,16 @@ import hashlib
 import json
 from datetime import timedelta
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, delete, select, update
+from sqlalchemy import delete, select, update
 
 from jastar_common.envelope import utcnow
 from jastar_common.errors import Conflict, InvalidInput, RuleBroken
 from jastar_common.sql import insert_once
-from jastar_common.types import UtcDateTime
 
-from .accounts import metadata
+from .accounts import idempotency_keys
 
 HEADER = "Idempotency-Key"
 KEEP_HOURS = 24
-
-idempotency_keys = Table(
-    "idempotency_keys", metadata,
-    Column("caller", String(80), primary_key=True),
-    Column("key", String(100), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),  # the request: method, path and body
-    Column("status", Integer),  # None while the first request runs
-    Column("body", Text),
-    Column("created_at", UtcDateTime, nullable=False),
-    Index("ix_idempotency_keys_created_at", "created_at"),
-)
 
 
 class KeyReused(RuleBroken):

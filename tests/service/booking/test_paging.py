@@ -25,3 +25,22 @@ def test_paging_through_bookings_that_share_a_start_time(booking):
     with client(booking.amqp_uri, staff("c1")) as desk:
         again = desk.booking.centre_day("c1", day.isoformat(), {"limit": 11, "offset": 0})
     assert [row["id"] for row in again["items"]] == seen
+
+
+def test_a_members_lists_count_only_what_the_caller_may_see(booking):
+    """Bookings and waitlist places are separate pages, each with its total;
+    a staff member's total counts only their centres (filtered in the query)."""
+    day = booking.day
+    with client(booking.amqp_uri) as rpc:
+        for hour in (10, 12, 14):
+            rpc.booking.create_booking({
+                "kind": "space", "member_id": "m-020", "space_id": "desks",
+                "starts_at": world.local(day, hour).isoformat(), "ends_at": world.local(day, hour + 1).isoformat()})
+    with client(booking.amqp_uri, staff("c1")) as desk:
+        page = desk.booking.member_bookings("m-020", {"limit": 2, "offset": 0})
+        assert (len(page["items"]), page["total"], page["limit"], page["offset"]) == (2, 3, 2, 0)
+        rest = desk.booking.member_bookings("m-020", {"limit": 2, "offset": 2})
+        assert len(rest["items"]) == 1 and rest["total"] == 3
+        assert desk.booking.member_waitlist("m-020") == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    with client(booking.amqp_uri, staff("another-centre")) as elsewhere:
+        assert elsewhere.booking.member_bookings("m-020") == {"items": [], "total": 0, "limit": 50, "offset": 0}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from jastar_common.ages import BAND_NAMES
 from jastar_common.envelope import EVENT_TYPE_PATTERN
 from jastar_common.topology import EVENTS_EXCHANGE_NAME
 from jastar_booking.domain import events as booking_events
@@ -77,6 +78,11 @@ BOOKING_SCHEMA = {"type": "object", "required": ["booking_id", "member_id", "kin
     "centre_id": _ID, "resource_id": _ID, "service_id": _MAYBE_ID, "specialist_id": _MAYBE_ID,
     "space_id": _MAYBE_ID, "session_id": _MAYBE_ID, "programme_id": _MAYBE_ID,
     "starts_at": _TIME, "ends_at": _TIME,
+    "requested_at": {**_TIME, "description": "When the booking was made."},
+    "changed_at": {**_TIME, "description": "When the booking took this state or time: of two events "
+                                           "of one booking, the later changed_at is the current one."},
+    "age_band": {"type": ["string", "null"], "enum": [*BAND_NAMES, None],
+                 "description": "The member's age band on the booking's local date (never the birth date)."},
     "reason": {"type": ["string", "null"]},
     "by": {"type": "string", "enum": ["member", "staff", "system"]},
     "previous_starts_at": {**_TIME, "description": "booking.rescheduled only"},
@@ -89,6 +95,8 @@ WAITLIST_SCHEMA = {"type": "object", "required": ["entry_id", "member_id", "reso
     "centre_id": _ID, "position": {"type": "integer", "minimum": 1, "description":
         "the place in line when the event happened: waiting entries ahead + 1"},
     "state": {"type": "string", "enum": ["waiting", "offered", "accepted", "declined", "expired", "left"]},
+    "joined_at": {**_TIME, "description": "When the member joined the waitlist."},
+    "changed_at": {**_TIME, "description": "When the entry took this state."},
     "offer_expires_at": {**_TIME, "description": "waitlist.offered only"},
     "booking_id": {"type": "string", "description": "waitlist.promoted only"},
 }}

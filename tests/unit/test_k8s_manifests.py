@@ -92,7 +92,7 @@ CONTRACT_METRICS = {
     "jastar_inbox_duplicates_total": {"service", "consumer"},
     "jastar_dead_letters_total": {"service", "queue"},
     "jastar_notifications_total": {"channel", "status"},
-    "jastar_bookings_total": {"kind", "state"},
+    "jastar_bookings_total": {"centre", "kind", "state"},
     "jastar_http_requests_total": {"route", "method", "status"},
     "jastar_http_request_seconds": {"route"},
 }

@@ -17,7 +17,8 @@ NOTIFICATIONS = Counter(
     "jastar_notifications_total", "Messages to members by channel and resulting status.",
     ["channel", "status"])
 BOOKINGS = Counter(
-    "jastar_bookings_total", "Booking state changes by kind and new state.", ["kind", "state"])
+    "jastar_bookings_total", "Booking state changes by centre, kind and new state.",
+    ["centre", "kind", "state"])
 HTTP_REQUESTS = Counter(
     "jastar_http_requests_total", "Gateway requests by route, method and status.",
     ["route", "method", "status"])

@@ -12,7 +12,7 @@ from jastar_common.uow import SqlUnitOfWork
 
 from .catalogue import CATALOGUE_KINDS, cache_for
 from .domain import model
-from .domain.events import EVENT_TYPES
+from .domain.events import EVENT_TYPES, with_age_bands
 from .models import copy_versions, registry_copies, resource_locks
 
 # the longest anything is booked for: bounds the overlap scan to an index range
@@ -88,6 +88,12 @@ class CopyStore:
     def raw(self, kind):
         return self.session.execute(select(registry_copies).where(registry_copies.c.kind == kind)
                                     .order_by(registry_copies.c.obj_id)).mappings().all()
+
+    def birth_dates(self, member_ids):
+        """{member id: birth date or None} in one query (for age bands)."""
+        rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data).where(
+            registry_copies.c.kind == "member", registry_copies.c.obj_id.in_(set(member_ids)))).all()
+        return {row.obj_id: to_view("member", row.obj_id, row.data).birth_date for row in rows}
 
     def source_time(self, kind, obj_id):
         return self.session.scalar(select(registry_copies.c.source_time).where(
@@ -231,6 +237,12 @@ class BookingRepository:
         return self.session.scalar(select(func.count()).select_from(B).where(
             B.centre_id == centre_id, B.starts_at >= starts_from, B.starts_at < ends_before))
 
+    def after(self, after_id, limit):
+        """A page of every booking by id (the reports service's rebuild)."""
+        B = model.Booking
+        query = select(B) if after_id is None else select(B).where(B.id > after_id)
+        return list(self.session.scalars(query.order_by(B.id).limit(limit)))
+
     def due(self, state, starts_before, limit=200, ends_before=None):
         """Bookings in `state` that began before the time given (for the sweeper)."""
         B = model.Booking
@@ -298,6 +310,11 @@ class WaitlistRepository:
         where = _at_centres([W.member_id == member_id], W, centre_ids)
         return self.session.scalar(select(func.count()).select_from(W).where(*where))
 
+    def after(self, after_id, limit):
+        W = model.WaitlistEntry
+        query = select(W) if after_id is None else select(W).where(W.id > after_id)
+        return list(self.session.scalars(query.order_by(W.id).limit(limit)))
+
     def expired_offers(self, now, limit=200):
         W = model.WaitlistEntry
         return list(self.session.scalars(select(W).where(W.state == "offered", W.offer_expires_at <= now)
@@ -331,11 +348,18 @@ class BookingUnitOfWork(SqlUnitOfWork):
     def touch(self):
         self.session.flush()
 
+    def emit(self, event_type, data, version=1):
+        # the member's age band, from booking's copy: reports count by band
+        # without ever seeing a birth date
+        if event_type.startswith("booking."):
+            data = {**data, "age_band": with_age_bands(self.copies, [data])[0]["age_band"]}
+        return super().emit(event_type, data, version)
+
     def commit(self):
         changes = [e.data for e in self.emitted if e.type.startswith("booking.")]
         super().commit()
         for data in changes:
-            BOOKINGS.labels(data["kind"], data["state"]).inc()
+            BOOKINGS.labels(data["centre_id"], data["kind"], data["state"]).inc()
 
 
 __all__ = ["BookingUnitOfWork", "to_view", "update"]

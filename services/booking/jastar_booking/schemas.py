@@ -65,6 +65,12 @@ class PageSchema(StrictSchema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class FactsPageSchema(StrictSchema):
+    what = fields.String(required=True, validate=validate.OneOf(("bookings", "waitlist")))
+    after = fields.String(load_default=None, validate=validate.Length(max=36))
+    limit = fields.Integer(load_default=500, validate=validate.Range(1, 2000))
+
+
 class BookingSchema(Schema):
     id = fields.String()
     kind = fields.String()

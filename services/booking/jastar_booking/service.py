@@ -151,6 +151,15 @@ class BookingService(JastarService):
         return schemas.WaitlistEntrySchema().dump(
             waitlist.decline(self.db.unit_of_work(), self.caller, entry_id, policy(), now()))
 
+    @api
+    def list_facts(self, what, query=None):
+        """For the reports service's rebuild (system only): every booking or
+        waitlist entry as its latest event's data, by id; `next` continues."""
+        query = load(schemas.FactsPageSchema(), {**(query or {}), "what": what})
+        items, after = queries.report_facts(self.db.unit_of_work(), self.caller, query["what"],
+                                            query.get("after"), query["limit"])
+        return {"items": items, "next": after}
+
     @rpc
     def list_copies(self, kind):
         """Operators: what booking holds of the registry, per kind."""

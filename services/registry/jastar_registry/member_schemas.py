@@ -89,6 +89,14 @@ class MemberEligibilitySchema(StrictSchema):
     status = fields.String(required=True, validate=STATUS)
 
 
+class MemberFactsSchema(StrictSchema):
+    """What the reports service gets from list_member_facts."""
+    member_id = fields.String(required=True)
+    district_id = fields.String(required=True, allow_none=True)
+    registered_at = fields.AwareDateTime(required=True, format="iso")
+    status = fields.String(required=True, validate=STATUS)
+
+
 class MemberLookupSchema(StrictSchema):
     """Staff desk look-up: exactly one of phone, iin."""
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))

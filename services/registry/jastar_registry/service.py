@@ -153,6 +153,15 @@ class RegistryService(JastarService):
             members.member_eligibility(self.db.unit_of_work(), member_id))
 
     @api
+    def list_member_facts(self, query=None):
+        """Every member's district, registration time and status, a page at a
+        time (the reports service's rebuild; no personal data)."""
+        permissions.check_system(self.caller)
+        page = load(member_schemas.EligibilityPageSchema(), query)
+        items, total = members.member_facts(self.db.unit_of_work(), **page)
+        return {"items": member_schemas.MemberFactsSchema(many=True).dump(items), "total": total, **page}
+
+    @api
     def list_member_eligibility(self, query=None):
         """Every member's eligibility, a page at a time (booking's resync)."""
         permissions.check_system(self.caller)

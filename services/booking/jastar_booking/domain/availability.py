@@ -9,10 +9,14 @@ No database and no nameko: callers load the views (see model.py) and the
 busy intervals, and pass `public_days_off_for` (normally
 jastar_common.calendar.days_off).
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import timedelta, timezone
 
-from jastar_common.calendar import days_off, local_date, to_local, to_utc
+from jastar_common.calendar import days_off, local_date, to_local
 from jastar_common.errors import RuleBroken
+from jastar_common.hours import (
+    WEEKDAY_KEYS, DaysOffCache, as_date, centre_closed_on, days_between, merge, opening_intervals,
+    overlaps, working_intervals,
+)
 
 from .model import Slot
 
@@ -30,96 +34,7 @@ __all__ = [
     "overlaps",
 ]
 
-WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
-
-
-# --- small helpers -----------------------------------------------------------
-
-def _as_date(value):
-    if isinstance(value, datetime):
-        raise TypeError("expected a local date, got a datetime")
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def _local_instant(day, hhmm):
-    """UTC instant of the wall-clock time `hhmm` on local `day` ("24:00" is the next midnight)."""
-    hours, minutes = (int(part) for part in str(hhmm).split(":"))
-    if hours == 24 and minutes == 0:
-        return to_utc(datetime.combine(day + timedelta(days=1), time(0, 0)))
-    return to_utc(datetime.combine(day, time(hours, minutes)))
-
-
-def _intervals_of_day(hours_by_weekday, day):
-    """The [start, end) pairs listed for `day`'s weekday, in UTC, unmerged."""
-    pairs = (hours_by_weekday or {}).get(WEEKDAY_KEYS[day.weekday()]) or ()
-    result = []
-    for start, end in pairs:
-        start_utc, end_utc = _local_instant(day, start), _local_instant(day, end)
-        if start_utc < end_utc:  # an empty or reversed pair opens nothing
-            result.append((start_utc, end_utc))
-    return result
-
-
-def _merge(intervals):
-    """Sorted, with overlapping and touching intervals joined."""
-    merged = []
-    for start, end in sorted(i for i in intervals if i[0] < i[1]):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _intersect(left, right):
-    left, right = _merge(left), _merge(right)
-    result, i, j = [], 0, 0
-    while i < len(left) and j < len(right):
-        start = max(left[i][0], right[j][0])
-        end = min(left[i][1], right[j][1])
-        if start < end:
-            result.append((start, end))
-        if left[i][1] < right[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result
-
-
-def _subtract(intervals, cuts):
-    result = []
-    cuts = _merge(cuts)
-    for start, end in _merge(intervals):
-        pieces = [(start, end)]
-        for cut_start, cut_end in cuts:
-            next_pieces = []
-            for a, b in pieces:
-                if cut_end <= a or cut_start >= b:
-                    next_pieces.append((a, b))
-                    continue
-                if a < cut_start:
-                    next_pieces.append((a, cut_start))
-                if cut_end < b:
-                    next_pieces.append((cut_end, b))
-            pieces = next_pieces
-        result.extend(pieces)
-    return _merge(result)
-
-
-def overlaps(a_start, a_end, b_start, b_end):
-    """Half-open overlap: [10:00, 11:00) and [11:00, 12:00) do not overlap."""
-    return a_start < b_end and b_start < a_end
-
-
-def _days(date_from, date_to):
-    day = date_from
-    while day <= date_to:
-        yield day
-        day += timedelta(days=1)
-
+# --- helpers of slots ---------------------------------------------------------
 
 def _clamped_days(date_from, date_to, now, min_notice, window):
     """Local days in [date_from, date_to] that can hold a slot allowed by notice and window.
@@ -128,20 +43,9 @@ def _clamped_days(date_from, date_to, now, min_notice, window):
     early, one on a day after the day of (now + window) too late; skipping
     those days also keeps far-off years out of the holiday calendar.
     """
-    first = max(_as_date(date_from), local_date(now + min_notice))
-    last = min(_as_date(date_to), local_date(now + window))
-    return _days(first, last)
-
-
-class _DaysOffCache:
-    def __init__(self, public_days_off_for):
-        self._for = public_days_off_for or days_off
-        self._years = {}
-
-    def __call__(self, day):
-        if day.year not in self._years:
-            self._years[day.year] = set(self._for(day.year))
-        return self._years[day.year]
+    first = max(as_date(date_from), local_date(now + min_notice))
+    last = min(as_date(date_to), local_date(now + window))
+    return days_between(first, last)
 
 
 def _allowed_start(starts_at, now, min_notice, window):
@@ -161,67 +65,6 @@ def _minutes(delta):
 def _hhmm(instant, day):
     """Local "HH:MM" of `instant` on local `day` (the next midnight is "24:00")."""
     return "24:00" if local_date(instant) != day else to_local(instant).strftime("%H:%M")
-
-
-# --- centres and schedules ---------------------------------------------------
-
-def centre_closed_on(centre, day, public_days_off):
-    """True when the centre does not open on local `day`: it is not "open",
-    the day is a public day off, or it is one of the centre's closed dates."""
-    day = _as_date(day)
-    if centre.status != "open":
-        return True
-    if day in (public_days_off or ()):
-        return True
-    return any(_as_date(closed) == day for closed in (centre.closed_dates or ()))
-
-
-def opening_intervals(centre, day):
-    """[(start_utc, end_utc)] of the centre's opening hours on local `day`'s
-    weekday, sorted and merged. Says nothing about closures: see
-    centre_closed_on."""
-    return _merge(_intervals_of_day(centre.opening_hours, _as_date(day)))
-
-
-def _exception_interval(exception, day):
-    start, end = exception.get("start"), exception.get("end")
-    if start is None and end is None:
-        return (_local_instant(day, "00:00"), _local_instant(day, "24:00"))
-    return (_local_instant(day, start or "00:00"), _local_instant(day, end or "24:00"))
-
-
-def working_intervals(schedule, centre, day, public_days_off):
-    """[(start_utc, end_utc)] a specialist works at `centre` on local `day`.
-
-    (weekly hours ∩ opening hours) − leave exceptions ∪ (extra exceptions ∩
-    opening hours). Nothing when the schedule is not "open", the day is
-    outside valid_from..valid_to (inclusive), or the centre is closed that
-    day (extra hours do not open a closed centre). A leave with start and
-    end None takes the whole day; an extra with both None gives the whole
-    of the opening hours. Sorted, merged, non-overlapping.
-    """
-    day = _as_date(day)
-    if schedule.status != "open":
-        return []
-    if schedule.valid_from is not None and day < _as_date(schedule.valid_from):
-        return []
-    if schedule.valid_to is not None and day > _as_date(schedule.valid_to):
-        return []
-    if centre_closed_on(centre, day, public_days_off):
-        return []
-    opening = opening_intervals(centre, day)
-    base = _intersect(_intervals_of_day(schedule.weekly, day), opening)
-    leave, extra = [], []
-    for exception in schedule.exceptions or ():
-        if _as_date(exception["date"]) != day:
-            continue
-        kind = exception.get("kind")
-        if kind == "leave":
-            leave.append(_exception_interval(exception, day))
-        elif kind == "extra":
-            extra.append(_exception_interval(exception, day))
-    base = _subtract(base, leave)
-    return _merge(base + _intersect(extra, opening))
 
 
 # --- consultations -----------------------------------------------------------
@@ -249,7 +92,7 @@ def consultation_slots(service, specialists, schedules, centres, busy, date_from
     if service.status != "open" or service.slot_minutes <= 0:
         return []
     length = timedelta(minutes=service.slot_minutes)
-    days_off_on = _DaysOffCache(public_days_off_for)
+    days_off_on = DaysOffCache(public_days_off_for)
     giving = {s.id for s in specialists if s.status == "open" and service.id in s.service_ids}
     by_place = {}
     for schedule in schedules:
@@ -266,7 +109,7 @@ def consultation_slots(service, specialists, schedules, centres, busy, date_from
         taken = (busy or {}).get(specialist_id) or ()
         for day in days:
             closed_days = days_off_on(day)
-            intervals = _merge([i for s in own for i in working_intervals(s, centre, day, closed_days)])
+            intervals = merge([i for s in own for i in working_intervals(s, centre, day, closed_days)])
             for interval in intervals:
                 for start, end in _lay(interval, length):
                     if not _allowed_start(start, now, min_notice, window):
@@ -290,7 +133,7 @@ def check_slot_request(slot_start, slot_end, free_slots):
 # --- spaces ------------------------------------------------------------------
 
 def _space_open_on(space, day):
-    return space.status == "open" and (space.opens_on is None or day >= _as_date(space.opens_on))
+    return space.status == "open" and (space.opens_on is None or day >= as_date(space.opens_on))
 
 
 def space_slots(space, centre, busy, date_from, date_to, now, min_notice, window,
@@ -309,7 +152,7 @@ def space_slots(space, centre, busy, date_from, date_to, now, min_notice, window
     if space.status != "open" or space.grid_minutes <= 0:
         return []
     length = timedelta(minutes=space.grid_minutes)
-    days_off_on = _DaysOffCache(public_days_off_for)
+    days_off_on = DaysOffCache(public_days_off_for)
     held = list(busy or ())
     cells = []
     for day in _clamped_days(date_from, date_to, now, min_notice, window):

@@ -2,10 +2,11 @@
 from datetime import date, datetime, time, timedelta
 
 from jastar_common import calendar
-from jastar_common.errors import InvalidInput
+from jastar_common.errors import InvalidInput, NotAllowed
 
 from . import access, availability
 from .bookings import _get_copy
+from .events import booking_data, waitlist_data, with_age_bands
 from .waitlist import capacity, seats_taken
 
 MAX_RANGE_DAYS = 31
@@ -120,3 +121,19 @@ def centre_day(uow, caller, centre_id, day, limit=None, offset=0):
     with uow:
         return (uow.bookings.for_centre(centre_id, starts, ends, limit, offset),
                 uow.bookings.count_for_centre(centre_id, starts, ends))
+
+
+def report_facts(uow, caller, what, after, limit):
+    """Every booking ("bookings") or waitlist entry ("waitlist") as the data
+    of its latest event, a page at a time by id: the reports service rebuilds
+    from these. Returns (items, the id to continue after, or None at the end)."""
+    if not caller.is_privileged:
+        raise NotAllowed("for the platform's own services only")
+    with uow:
+        if what == "bookings":
+            rows = uow.bookings.after(after, limit)
+            items = with_age_bands(uow.copies, [booking_data(b) for b in rows])
+        else:
+            rows = uow.waitlist.after(after, limit)
+            items = [waitlist_data(e) for e in rows]
+        return items, (rows[-1].id if len(rows) == limit else None)

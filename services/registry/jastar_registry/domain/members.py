@@ -19,7 +19,7 @@ __all__ = [
     "CATEGORIES", "LANGUAGES", "MEMBER_STATUSES", "EVENT_TYPES", "PERSONAL_FIELDS",
     "Member",
     "register_member", "update_member", "erase_member",
-    "get_member", "get_members", "find_member", "member_eligibility",
+    "get_member", "get_members", "find_member", "member_eligibility", "member_facts",
 ]
 
 # Target groups a member may declare (the programmes' target_group uses them).
@@ -394,3 +394,12 @@ def member_eligibilities(uow, limit=200, offset=0):
     with uow:
         found, total = uow.members.search({}, limit=limit, offset=offset)
         return [_eligibility_of(m) for m in found], total
+
+
+def member_facts(uow, limit=200, offset=0):
+    """A page of every member as the reports service counts them: id, district,
+    registration time and status; nothing personal."""
+    with uow:
+        found, total = uow.members.search({}, limit=limit, offset=offset)
+        return [{"member_id": m.id, "district_id": m.district_id, "registered_at": m.registered_at,
+                 "status": m.status} for m in found], total

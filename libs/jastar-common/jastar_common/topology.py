@@ -56,6 +56,12 @@ SUBSCRIPTIONS = {
         )),
         Subscription("notifications", "member_changes", ("member.*",)),
         Subscription("notifications", "booking_changes", ("booking.*", "waitlist.*")),
+        # reports: facts from bookings and waitlists, grouped by registry objects
+        Subscription("reports", "registry_changes", (
+            "region.*", "district.*", "centre.*", "space.*", "partner.*", "service.*",
+            "specialist.*", "schedule.*", "member.*",
+        )),
+        Subscription("reports", "booking_changes", ("booking.*", "waitlist.*")),
         # integrators' webhooks may subscribe to any event type
         Subscription("notifications", "webhooks", ("#",)),
     ]

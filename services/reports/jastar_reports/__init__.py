@@ -1,0 +1,1 @@
+"""Jastar Hub reports: reach, use, no-shows and waiting, built from events."""

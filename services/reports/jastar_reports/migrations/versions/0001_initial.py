@@ -1,0 +1,21 @@
+"""the outbox and inbox
+
+Revision ID: 0001
+Revises:
+"""
+from alembic import op
+
+from jastar_common.migrations import create_messaging_tables, drop_messaging_tables
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    create_messaging_tables(op)
+
+
+def downgrade():
+    drop_messaging_tables(op)

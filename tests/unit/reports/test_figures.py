@@ -1,0 +1,208 @@
+"""The reports' figures from events: the rules, duplicates and reordering,
+a rebuild from the owners' facts, small-count suppression and access."""
+import random
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+
+from jastar_common.caller import Caller
+from jastar_common.errors import InvalidInput, NotAllowed
+from jastar_reports.domain import facts, reports
+from jastar_reports.domain.figures import REPORTS
+
+from .world import ADMIN, HASHER, MONDAY, SETTINGS, Booking, apply_all, event, registry_events, store
+
+WEEK = {"from": date(2026, 3, 2), "to": date(2026, 3, 8), "centre_id": None, "district_id": None}
+H = timedelta(hours=1)
+
+
+def scenario():
+    """(events in publishing order, latest booking and waitlist data)."""
+    registered = [
+        event("member.registered", {"member_id": "m1", "district_id": "karasai", "status": "active"}, MONDAY),
+        event("member.registered", {"member_id": "m5", "district_id": "konaev", "status": "active"},
+              MONDAY - timedelta(days=40)),
+    ]
+    b = [
+        Booking("m1", MONDAY).move("checked_in", MONDAY - 0.1 * H),
+        Booking("m1", MONDAY + 24 * H).move("checked_in", MONDAY + 24 * H),
+        Booking("m2", MONDAY + 0.5 * H).move("no_show", MONDAY + H),
+        Booking("m3", MONDAY + H).move("cancelled", MONDAY - 48 * H),
+        Booking("m4", MONDAY + 1.5 * H).move("cancelled", MONDAY - 0.5 * H),       # late
+        Booking("m5", MONDAY + 48 * H, centre_id="konaev-yrc", age_band="30-35")
+        .move("checked_in", MONDAY + 48 * H).move("completed", MONDAY + 49 * H),
+        Booking("m2", MONDAY + 5 * H, kind="space", resource_id="studio", minutes=120)
+        .move("checked_in", MONDAY + 5 * H),
+    ]
+    joined = MONDAY - 10 * H
+    entries = []
+    for n, (final, after) in enumerate((("accepted", 5), ("expired", 3))):
+        data = {"entry_id": f"entry-{n}", "member_id": f"w{n}", "resource_id": "sewing-1",
+                "centre_id": "karasai-yrc", "position": n + 1, "joined_at": joined.isoformat()}
+        for state, at in (("waiting", joined), ("offered", joined + H), (final, joined + after * H)):
+            verb = {"waiting": "joined", "accepted": "promoted", "expired": "offer_expired"}.get(state, state)
+            entries.append(event(f"waitlist.{verb}", {**data, "state": state, "changed_at": at.isoformat()}, at))
+    events = registry_events() + registered + [e for one in b for e in one.events] + entries
+    return events, b, entries
+
+
+def figures(uow_factory, name, caller=ADMIN, query=WEEK, export=False):
+    return reports.build(uow_factory(), caller, name, query, SETTINGS, export=export)["rows"]
+
+
+def all_figures(uow_factory):
+    return {name: figures(uow_factory, name) for name in REPORTS}
+
+
+@pytest.fixture
+def live(tmp_path):
+    uow_factory = store(tmp_path / "live.db")
+    apply_all(uow_factory, scenario()[0])
+    return uow_factory
+
+
+def by(rows, **match):
+    found = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_overview_counts_bookings_by_the_day_they_start(live):
+    karasai = by(figures(live, "overview"), centre_id="karasai-yrc")
+    assert karasai == {
+        "centre_id": "karasai-yrc", "district_id": "karasai", "bookings": 6, "served": 3,
+        "members_served": 2, "new_members": 2, "no_shows": 1, "cancelled": 2, "late_cancellations": 1,
+        "rejected": 0, "no_show_rate": 0.25, "cancellation_rate": 0.3333}
+    assert by(figures(live, "overview"), centre_id="konaev-yrc")["members_served"] == 1
+
+
+def test_reach_against_the_youth_population_and_unknown_is_null(live):
+    rows = figures(live, "reach")
+    assert by(rows, level="region")["members_served"] == 3
+    assert by(rows, level="region")["share_of_youth"] == round(3 / 432_000, 6)
+    assert by(rows, level="region")["new_members"] == 1  # m1 registered this week; m5 before
+    karasai = by(rows, level="district", id="karasai")
+    assert (karasai["members_served"], karasai["youth_population"], karasai["new_members"]) == (2, 82_000, 1)
+    konaev = by(rows, level="district", id="konaev")
+    assert konaev["youth_population"] is None and konaev["share_of_youth"] is None
+    assert konaev["members_served"] == 1
+
+
+def test_consultations_specialists_spaces_waiting(live):
+    jobs = by(figures(live, "consultations"), centre_id="karasai-yrc", service_id="jobs")
+    assert (jobs["consultations"], jobs["served"], jobs["no_shows"], jobs["partner_id"]) == (5, 2, 1, "career-centre")
+    aigerim = by(figures(live, "specialists"), specialist_id="aigerim", centre_id="karasai-yrc")
+    assert (aigerim["scheduled_hours"], aigerim["booked_hours"], aigerim["booked_share"]) == (4.0, 1.5, 0.375)
+    spaces = figures(live, "spaces")
+    assert by(spaces, weekday="mon", hour=15) | {} == {
+        "centre_id": "karasai-yrc", "space_id": "studio", "space_kind": "recording_studio",
+        "weekday": "mon", "hour": 15, "open_hours": 1.0, "booked_hours": 1.0, "use": 1.0}
+    assert by(spaces, weekday="tue", hour=9)["booked_hours"] == 0.0
+    assert not [r for r in spaces if r["weekday"] == "sat"]  # closed at weekends
+    waiting = by(figures(live, "waiting"), service_id="jobs")
+    assert (waiting["consultations"], waiting["median_days"], waiting["p90_days"]) == (4, 3.0, 3.0)
+
+
+def test_waitlists_and_members_by_age_band(live):
+    karasai = by(figures(live, "waitlists"), centre_id="karasai-yrc")
+    assert karasai == {"centre_id": "karasai-yrc", "joined": 2, "offers_made": 2, "accepted": 1,
+                       "declined": 0, "expired": 1, "median_hours_to_seat": 5.0}
+    members = figures(live, "members")
+    assert by(members, centre_id="karasai-yrc", age_band="18-24") == {
+        "centre_id": "karasai-yrc", "age_band": "18-24", "members": 2, "first_visit": 2, "returning": 0}
+    assert by(members, centre_id="konaev-yrc", age_band="30-35")["members"] == 1
+
+
+def test_a_member_who_came_before_the_period_is_returning(live):
+    next_week = {**WEEK, "from": date(2026, 3, 9), "to": date(2026, 3, 15)}
+    later = Booking("m1", MONDAY + 7 * 24 * H).move("checked_in", MONDAY + 7 * 24 * H)
+    apply_all(live, later.events)
+    row = by(figures(live, "members", query=next_week), centre_id="karasai-yrc", age_band="18-24")
+    assert (row["members"], row["first_visit"], row["returning"]) == (1, 0, 1)
+
+
+def test_daily_series_has_every_day_of_the_period(live):
+    rows = [r for r in figures(live, "daily") if r["centre_id"] == "karasai-yrc"]
+    assert [r["date"] for r in rows] == [f"2026-03-0{d}" for d in range(2, 9)]
+    assert by(rows, date="2026-03-02")["bookings"] == 5 and by(rows, date="2026-03-03")["served"] == 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_duplicates_and_any_order_change_nothing(tmp_path, live, seed):
+    events = scenario()[0]
+    shuffled = events + random.Random(seed).sample(events, 12)  # twelve delivered twice
+    random.Random(seed).shuffle(shuffled)
+    other = store(tmp_path / f"shuffled-{seed}.db")
+    apply_all(other, shuffled)
+    assert all_figures(other) == all_figures(live)
+
+
+def test_the_same_data_republished_under_a_new_event_id_changes_nothing(tmp_path, live):
+    before = all_figures(live)
+    apply_all(live, [event(e.type, e.data, e.time) for e in scenario()[0]])
+    assert all_figures(live) == before
+
+
+def test_a_rebuild_from_the_owners_gives_the_same_figures(tmp_path, live):
+    events, bookings, entries = scenario()
+    rebuilt = store(tmp_path / "rebuilt.db")
+    read_at = MONDAY + 100 * H
+    for e in registry_events():
+        kind = e.type.split(".")[0]
+        item = {"id": e.data[f"{kind}_id"], **{k: v for k, v in e.data.items() if k != f"{kind}_id"}}
+        facts.rebuild_copies(rebuilt(), kind, [item], read_at)
+    facts.rebuild_members(rebuilt(), [
+        {"member_id": "m1", "district_id": "karasai", "status": "active", "registered_at": MONDAY.isoformat()},
+        {"member_id": "m5", "district_id": "konaev", "status": "active",
+         "registered_at": (MONDAY - timedelta(days=40)).isoformat()}], read_at, HASHER)
+    facts.rebuild_facts(rebuilt(), "bookings", [b.latest() for b in bookings], read_at, HASHER)
+    latest = {}
+    for e in entries:
+        latest[e.data["entry_id"]] = e.data
+    facts.rebuild_facts(rebuilt(), "waitlist", list(latest.values()), read_at, HASHER)
+    assert all_figures(rebuilt) == all_figures(live)
+
+
+def test_no_member_id_is_stored(tmp_path, live):
+    with sqlite3.connect(tmp_path / "live.db") as db:
+        names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        values = {str(v) for name in names if name != "jastar_inbox"
+                  for row in db.execute(f"SELECT * FROM {name}") for v in row}
+    assert HASHER("m1") in values
+    assert not {v for v in values if v in ("m1", "m2", "w0") or '"m1"' in v}
+
+
+def test_exports_suppress_counts_below_five(live):
+    rows = figures(live, "overview", export=True)
+    karasai = by(rows, centre_id="karasai-yrc")
+    assert karasai["bookings"] == 6                      # five or more: shown
+    assert karasai["served"] == "<5" and karasai["no_shows"] == "<5"
+    assert karasai["rejected"] == 0                      # zero picks out nobody
+    assert karasai["no_show_rate"] is None               # it would give the count back
+    assert karasai["cancellation_rate"] is None          # cancelled is 2
+    waiting = by(figures(live, "waiting", export=True), service_id="jobs")
+    assert waiting["consultations"] == "<5" and waiting["median_days"] is None
+    assert by(figures(live, "waiting"), service_id="jobs")["median_days"] == 3.0  # JSON for staff is whole
+
+
+def test_staff_see_only_their_centres(live):
+    desk = Caller("staff", "desk-1", ("konaev-yrc",))
+    assert [r["centre_id"] for r in figures(live, "overview", caller=desk)] == ["konaev-yrc"]
+    reach = figures(live, "reach", caller=desk)
+    assert {r["id"] for r in reach} == {"almaty-region", "konaev", "konaev-yrc"}
+    assert by(reach, level="region")["members_served"] == 1  # over the centres they see
+    with pytest.raises(NotAllowed):
+        figures(live, "overview", caller=desk, query={**WEEK, "centre_id": "karasai-yrc"})
+    with pytest.raises(NotAllowed):
+        figures(live, "overview", caller=Caller("member", "m1"))
+
+
+def test_bad_periods_and_unknown_names_are_refused(live):
+    with pytest.raises(InvalidInput) as err:
+        figures(live, "overview", query={**WEEK, "to": date(2026, 3, 1)})
+    assert "to" in err.value.details["fields"]
+    with pytest.raises(InvalidInput):
+        figures(live, "overview", query={**WEEK, "centre_id": "nowhere"})
+    with pytest.raises(InvalidInput):
+        reports.build(live(), ADMIN, "everything", WEEK, SETTINGS)

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PACKAGES := -e libs/jastar-common -e services/registry -e services/booking \
-            -e services/notifications -e gateway
+            -e services/notifications -e services/reports -e gateway
 INSTALLED := $(VENV)/.installed
 
 .PHONY: install run test clean

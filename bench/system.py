@@ -38,6 +38,7 @@ RUN_SCRIPTS = {  # started in this order; stopped in the reverse
     "registry": ROOT / "services/registry/run.sh",
     "booking": ROOT / "services/booking/run.sh",
     "notifications": ROOT / "services/notifications/run.sh",
+    "reports": ROOT / "services/reports/run.sh",
     "gateway": ROOT / "gateway/run.sh",
 }
 BASELINE = ("EchoHandler", "EchoRpc", "EchoHttp")

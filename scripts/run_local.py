@@ -24,6 +24,7 @@ SERVICES = {  # name: (directory, the service class nameko runs)
     "registry": ("services/registry", "jastar_registry.service:RegistryService"),
     "booking": ("services/booking", "jastar_booking.service:BookingService"),
     "notifications": ("services/notifications", "jastar_notifications.service:NotificationsService"),
+    "reports": ("services/reports", "jastar_reports.service:ReportsService"),
     "gateway": ("gateway", "jastar_gateway.service:GatewayService"),
 }
 
@@ -104,7 +105,7 @@ def main():
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     DEV_SETTINGS["ADMIN_API_KEY"] = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(24)
     run_step("declaring the event topology", [str(BIN / "jastar-topology"), "declare"], "registry")
-    for name in ("registry", "booking", "notifications", "gateway"):
+    for name in ("registry", "booking", "notifications", "reports", "gateway"):
         run_step(f"migrating {name}", [str(BIN / f"jastar-{name}-migrate")], name)
     say(run_step("loading demo data", [str(BIN / "jastar-registry-seed")], "registry"))
 

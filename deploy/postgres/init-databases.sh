@@ -6,7 +6,7 @@
 # can also be re-run by hand on a live server:
 #     docker compose exec postgres /docker-entrypoint-initdb.d/init-databases.sh
 #
-# For each service NAME (registry, booking, notifications, gateway) it makes
+# For each service NAME (registry, booking, notifications, reports, gateway) it makes
 #   - role NAME (LOGIN) with password $NAME_DB_PASSWORD (upper case, e.g.
 #     REGISTRY_DB_PASSWORD; default: the service name, for development only),
 #   - database NAME owned by that role, closed to every other role.
@@ -17,7 +17,7 @@
 init_jastar_databases() (
     set -euo pipefail
     local service password_var password
-    for service in registry booking notifications gateway; do
+    for service in registry booking notifications reports gateway; do
         password_var="${service^^}_DB_PASSWORD"
         password="${!password_var:-$service}"
         echo "init-databases: role and database '$service'"

@@ -136,6 +136,8 @@ def _ok(doc, status, response):
         return {"description": "Done"}
     if isinstance(response, type):
         ok = {"description": about, "content": _json(response)}
+        if doc.content_type != "application/json":  # the same answer as another type too (reports: CSV)
+            ok["content"][doc.content_type] = {"schema": {"type": "string"}}
     elif isinstance(response, tuple):  # one of these, by the path (a kind of reference data)
         ok = {"description": about, "content": {"application/json": {"schema": {"anyOf": [
             {"$ref": f"#/components/schemas/{_name(schema)}"} for schema in response]},

@@ -22,9 +22,10 @@ from .routes import Calls
 from .routes.integrators import IntegratorRoutes
 from .routes.members import MemberRoutes
 from .routes.public import PublicRoutes
+from .routes.reports import ReportRoutes
 from .routes.staff import StaffRoutes
 
-BACKEND_SERVICES = ("registry", "booking", "notifications")
+BACKEND_SERVICES = ("registry", "booking", "notifications", "reports")
 
 
 class MetaRoutes:
@@ -84,7 +85,7 @@ class MetaRoutes:
 
 
 class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes,
-                     CacheEvents):
+                     ReportRoutes, CacheEvents):
     name = "gateway"
 
     rpc = ClusterRpc()

@@ -17,6 +17,7 @@ RUN_SCRIPTS = {
     "registry": ROOT / "services/registry/run.sh",
     "booking": ROOT / "services/booking/run.sh",
     "notifications": ROOT / "services/notifications/run.sh",
+    "reports": ROOT / "services/reports/run.sh",
     "gateway": ROOT / "gateway/run.sh",
 }
 
@@ -112,7 +113,7 @@ def system(infrastructure, vhost_pipeline, request, pg_admin, tmp_path_factory):
     amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     databases = {}
     with pg_admin.connect() as conn:
-        for service in ("registry", "booking", "notifications", "gateway"):
+        for service in ("registry", "booking", "notifications", "reports", "gateway"):
             name = f"jastar_it_{service}_{uuid.uuid4().hex[:8]}"
             conn.execute(text(f'CREATE DATABASE "{name}"'))
             databases[service] = name

@@ -17,7 +17,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 INIT_SCRIPT = ROOT / "deploy" / "postgres" / "init-databases.sh"
 
-NAMEKO_SERVICES = ("registry", "booking", "notifications")
+NAMEKO_SERVICES = ("registry", "booking", "notifications", "reports")
 APP_SERVICES = NAMEKO_SERVICES + ("gateway",)
 INFRA_SERVICES = ("rabbitmq", "postgres")
 ALL_SERVICES = APP_SERVICES + INFRA_SERVICES
@@ -27,6 +27,7 @@ RUN_SCRIPTS = {
     "registry": "services/registry/run.sh",
     "booking": "services/booking/run.sh",
     "notifications": "services/notifications/run.sh",
+    "reports": "services/reports/run.sh",
     "gateway": "gateway/run.sh",
 }
 TOP_LEVEL_KEYS = {"version", "name", "services", "networks", "volumes", "configs", "secrets", "include"}
@@ -338,7 +339,7 @@ def test_init_script_creates_a_role_and_database_per_service():
     text = INIT_SCRIPT.read_text()
     assert text.startswith("#!/bin/bash")
     loop = re.search(r"for service in ([\w ]+); do", text)
-    assert loop and loop.group(1).split() == ["registry", "booking", "notifications", "gateway"]
+    assert loop and loop.group(1).split() == ["registry", "booking", "notifications", "reports", "gateway"]
     assert "CREATE ROLE %I" in text and "CREATE DATABASE %I OWNER %I" in text
     # idempotent: each CREATE only when missing
     assert "NOT EXISTS (SELECT 1 FROM pg_roles" in text

@@ -43,15 +43,17 @@ COMMANDS = {
     "registry": ["/app/services/registry/run.sh"],
     "booking": ["/app/services/booking/run.sh"],
     "notifications": ["/app/services/notifications/run.sh"],
+    "reports": ["/app/services/reports/run.sh"],
     "gateway": ["/app/gateway/run.sh"],
 }
-NAMEKO_SERVICES = ("registry", "booking", "notifications")
+NAMEKO_SERVICES = ("registry", "booking", "notifications", "reports")
 # every service owns one PostgreSQL database (the gateway's: staff accounts,
 # API key hashes, sign-in codes); its source directory has the migrate script
 DATABASE_SERVICES = {
     "registry": "services/registry",
     "booking": "services/booking",
     "notifications": "services/notifications",
+    "reports": "services/reports",
     "gateway": "gateway",
 }
 # which queues KEDA watches for each service it scales
@@ -73,11 +75,12 @@ SERVICE_ENV = {
         "DATABASE_URL", "SMS_PROVIDER_URL", "SMS_PROVIDER_KEY", "SMTP_HOST", "SMTP_PORT",
         "SMTP_FROM", "TELEGRAM_API_BASE", "TELEGRAM_BOT_TOKEN", "WEBHOOKS_SECRET_KEY",
     },
+    "reports": {"DATABASE_URL", "REPORTS_MEMBER_KEY"},
     "gateway": {"DATABASE_URL", "GATEWAY_HOST", "GATEWAY_PORT", "JWT_SECRET", "ADMIN_API_KEY"},
 }
 # these must come from a Secret, never from a ConfigMap or a literal
 SECRET_ENV = {
-    "AMQP_URI", "DATABASE_URL", "REGISTRY_IIN_KEY", "JWT_SECRET", "ADMIN_API_KEY",
+    "AMQP_URI", "DATABASE_URL", "REGISTRY_IIN_KEY", "REPORTS_MEMBER_KEY", "JWT_SECRET", "ADMIN_API_KEY",
     "SMS_PROVIDER_KEY", "TELEGRAM_BOT_TOKEN", "SMTP_PASSWORD", "WEBHOOKS_SECRET_KEY",
 }
 FIXED_ENV = {"JASTAR_ENV": "production", "EVENT_QUEUE_TYPE": "quorum", "METRICS_PORT": str(METRICS_PORT),

@@ -1,0 +1,201 @@
+"""Reports for staff (their centres) and admins (all): JSON for charts, CSV
+for spreadsheets. Every report answers the same query (a period of Almaty
+days, optionally one centre or district) with the same envelope: `columns`,
+and `rows` under them. The reports service computes them; CSV exports have
+counts below 5 suppressed ("<5") there."""
+import csv
+import io
+
+from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
+
+from jastar_common.validation import StrictSchema
+
+from ..http import route
+from ..schemas import ID, SANE_DATE
+
+DESK = ("staff", "admin")
+CSV = "text/csv"
+
+
+class ReportQuery(StrictSchema):
+    """`from` and `to` are Almaty dates, both included (at most 366 days)."""
+    from_ = fields.Date(required=True, validate=SANE_DATE, data_key="from")
+    to = fields.Date(required=True, validate=SANE_DATE)
+    centre_id = fields.String(validate=ID)
+    district_id = fields.String(validate=ID)
+    format = fields.String(load_default=None, validate=validate.OneOf(("json", "csv")),
+                           metadata={"description": "csv: a spreadsheet download (also Accept: text/csv)"})
+
+
+# --- response schemas: one envelope, a row schema per report ------------------
+
+_N = fields.Integer
+_RATE = fields.Float(allow_none=True, metadata={"description": "0 to 1; null when nothing to divide by"})
+
+
+def _envelope(name, row):
+    return type(name, (Schema,), {
+        "report": fields.String(), "from": fields.Date(), "to": fields.Date(),
+        "generated_at": fields.DateTime(), "suppressed": fields.Boolean(),
+        "columns": fields.List(fields.String(), metadata={"description": "the rows' keys, in CSV order"}),
+        "rows": fields.List(fields.Nested(row)),
+    })
+
+
+class OverviewRow(Schema):
+    centre_id, district_id = fields.String(), fields.String()
+    bookings, served, members_served, new_members = _N(), _N(), _N(), _N()
+    no_shows, cancelled, late_cancellations, rejected = _N(), _N(), _N(), _N()
+    no_show_rate, cancellation_rate = _RATE, _RATE
+
+
+class DailyRow(Schema):
+    date, centre_id = fields.Date(), fields.String()
+    bookings, served, members_served, no_shows, cancelled, late_cancellations = _N(), _N(), _N(), _N(), _N(), _N()
+
+
+class ReachRow(Schema):
+    level = fields.String(validate=validate.OneOf(("region", "district", "centre")))
+    id, district_id = fields.String(), fields.String(allow_none=True)
+    youth_population = fields.Integer(allow_none=True, metadata={"description": "null: unknown"})
+    members_served, new_members = _N(), _N()
+    share_of_youth = fields.Float(allow_none=True, metadata={"description": "null when the population is unknown"})
+
+
+class ConsultationsRow(Schema):
+    centre_id, service_id, topic = fields.String(), fields.String(), fields.String()
+    partner_id = fields.String(allow_none=True)
+    consultations, served, no_shows, cancelled = _N(), _N(), _N(), _N()
+    no_show_rate = _RATE
+
+
+class SpecialistsRow(Schema):
+    centre_id, specialist_id, partner_id = fields.String(), fields.String(), fields.String(allow_none=True)
+    scheduled_hours, booked_hours = fields.Float(), fields.Float()
+    booked_share = _RATE
+
+
+class SpacesRow(Schema):
+    centre_id, space_id, space_kind = fields.String(), fields.String(), fields.String()
+    weekday = fields.String(validate=validate.OneOf(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
+    hour = fields.Integer(metadata={"description": "local hour, 0 to 23"})
+    open_hours, booked_hours = fields.Float(), fields.Float()
+    use = _RATE
+
+
+class WaitlistsRow(Schema):
+    centre_id = fields.String()
+    joined, offers_made, accepted, declined, expired = _N(), _N(), _N(), _N(), _N()
+    median_hours_to_seat = fields.Float(allow_none=True)
+
+
+class WaitingRow(Schema):
+    service_id, topic = fields.String(), fields.String()
+    consultations = _N()
+    median_days, p90_days = fields.Float(allow_none=True), fields.Float(allow_none=True)
+
+
+class MembersRow(Schema):
+    centre_id = fields.String()
+    age_band = fields.String(validate=validate.OneOf(("14-17", "18-24", "25-29", "30-35", "unknown")))
+    members, first_visit, returning = _N(), _N(), _N()
+
+
+OverviewReport = _envelope("OverviewReport", OverviewRow)
+DailyReport = _envelope("DailyReport", DailyRow)
+ReachReport = _envelope("ReachReport", ReachRow)
+ConsultationsReport = _envelope("ConsultationsReport", ConsultationsRow)
+SpecialistsReport = _envelope("SpecialistsReport", SpecialistsRow)
+SpacesReport = _envelope("SpacesReport", SpacesRow)
+WaitlistsReport = _envelope("WaitlistsReport", WaitlistsRow)
+WaitingReport = _envelope("WaitingReport", WaitingRow)
+MembersReport = _envelope("MembersReport", MembersRow)
+
+
+def to_csv(report):
+    """UTF-8 with a byte order mark (so Excel reads Cyrillic names right),
+    a header row, CRLF line ends; null is an empty cell."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(report["columns"])
+    for row in report["rows"]:
+        writer.writerow(["" if row.get(name) is None else row[name] for name in report["columns"]])
+    return out.getvalue()
+
+
+def _wants_csv(request, query):
+    if query.get("format"):
+        return query["format"] == "csv"
+    accept = request.accept_mimetypes
+    return accept[CSV] > accept["application/json"]
+
+
+def _doc(what):
+    return dict(roles=DESK, query=ReportQuery, content_type=CSV, summary=f"Report: {what} (JSON or CSV)")
+
+
+class ReportRoutes:
+    def report(self, request, name):
+        query = dict(request.jastar_query)
+        as_csv = _wants_csv(request, query)
+        query.pop("format", None)
+        query["from"] = query.pop("from_").isoformat()
+        query["to"] = query["to"].isoformat()
+        result = self.call("reports", "report", name, query, export=as_csv)
+        if not as_csv:
+            return result
+        filename = f"jastar-{name}-{result['from']}-{result['to']}.csv"
+        return Response(to_csv(result), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @route("GET", "/v1/reports", "The reports there are, and their columns", "reports", roles=DESK,
+           response="{items: [{name, columns}]}")
+    def list_reports(self, request):
+        return {"items": self.call("reports", "list_reports")}
+
+    @route("GET", "/v1/reports/overview", tag="reports", response=OverviewReport,
+           **_doc("bookings, people served, no-shows and cancellations per centre"))
+    def report_overview(self, request):
+        return self.report(request, "overview")
+
+    @route("GET", "/v1/reports/daily", tag="reports", response=DailyReport,
+           **_doc("the same counts per day and centre, for line charts"))
+    def report_daily(self, request):
+        return self.report(request, "daily")
+
+    @route("GET", "/v1/reports/reach", tag="reports", response=ReachReport,
+           **_doc("members served and new, against the youth population"))
+    def report_reach(self, request):
+        return self.report(request, "reach")
+
+    @route("GET", "/v1/reports/consultations", tag="reports", response=ConsultationsReport,
+           **_doc("consultations by service and partner organisation"))
+    def report_consultations(self, request):
+        return self.report(request, "consultations")
+
+    @route("GET", "/v1/reports/specialists", tag="reports", response=SpecialistsReport,
+           **_doc("specialists' booked share of their scheduled hours"))
+    def report_specialists(self, request):
+        return self.report(request, "specialists")
+
+    @route("GET", "/v1/reports/spaces", tag="reports", response=SpacesReport,
+           **_doc("space hours booked against open, per hour of the week"))
+    def report_spaces(self, request):
+        return self.report(request, "spaces")
+
+    @route("GET", "/v1/reports/waitlists", tag="reports", response=WaitlistsReport,
+           **_doc("waitlist offers and the time from joining to a seat"))
+    def report_waitlists(self, request):
+        return self.report(request, "waitlists")
+
+    @route("GET", "/v1/reports/waiting", tag="reports", response=WaitingReport,
+           **_doc("days from the booking request to the consultation, per service"))
+    def report_waiting(self, request):
+        return self.report(request, "waiting")
+
+    @route("GET", "/v1/reports/members", tag="reports", response=MembersReport,
+           **_doc("members served by age band, first visit or returning"))
+    def report_members(self, request):
+        return self.report(request, "members")

@@ -24,6 +24,7 @@ SERVICE_PACKAGES = {
     "registry": "jastar_registry",
     "booking": "jastar_booking",
     "notifications": "jastar_notifications",
+    "reports": "jastar_reports",
 }
 
 

@@ -13,6 +13,7 @@ SERVICES = {
     "registry": ("jastar_registry", "jastar_registry.models"),
     "booking": ("jastar_booking", "jastar_booking.models"),
     "notifications": ("jastar_notifications", "jastar_notifications.models"),
+    "reports": ("jastar_reports", "jastar_reports.models"),
     "gateway": ("jastar_gateway", "jastar_gateway.accounts"),
 }
 

@@ -1,8 +1,9 @@
 """Reports tables: the facts every figure is derived from.
 
 One row per booking, waitlist entry and member, holding its latest known
-state (the newest `changed_at` wins), and the registry objects reports are
-grouped by. Figures are computed from these rows, never kept as running
+state (the newest `changed_at` wins, in one conditional upsert, so two
+events of one booking handled at once cannot lose the newer), and the
+registry objects reports are grouped by. Figures are computed from these rows, never kept as running
 totals: an event delivered twice, or after a newer one, changes nothing.
 Members appear only as a keyed hash."""
 from sqlalchemy import JSON, Column, Date, Index, Integer, MetaData, String, Table
@@ -37,6 +38,7 @@ booking_facts = Table(
     Column("ends_at", UtcDateTime, nullable=False),
     Column("requested_at", UtcDateTime, nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
+    Column("rank", Integer, nullable=False),  # how far the state is: breaks changed_at ties
     Index("ix_booking_facts_day_centre", "day", "centre_id"),
     Index("ix_booking_facts_member", "member_hash", "day"),
 )
@@ -51,6 +53,7 @@ waitlist_facts = Table(
     Column("day", Date, nullable=False),  # Almaty date of joined_at
     Column("joined_at", UtcDateTime, nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
+    Column("rank", Integer, nullable=False),
     Index("ix_waitlist_facts_day_centre", "day", "centre_id"),
 )
 

@@ -1,6 +1,8 @@
 """The reports store over a SQLAlchemy session, and the unit of work. Rows go
 in and out as plain dicts."""
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, func, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jastar_common.uow import SqlUnitOfWork
 
@@ -14,25 +16,29 @@ def _dicts(result):
     return [dict(row) for row in result.mappings()]
 
 
-def _upsert(session, table, key, row):
-    """Replace the row with this key (the caller has decided it is newer)."""
-    if session.execute(update(table).where(table.c[key] == row[key]).values(**row)).rowcount == 0:
-        session.execute(insert(table).values(**row))
+def _insert(session, table):
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+def _upsert_newer(session, table, keys, row, order):
+    """Insert the row, or replace the one with its key when `order` (columns)
+    sorts after the stored one's: one statement, so concurrent handlers of
+    one object's events cannot put an older state over a newer one."""
+    statement = _insert(session, table).values(**row)
+    newer = tuple_(*[table.c[c] for c in order]) < tuple_(*[statement.excluded[c] for c in order])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=keys, set_={c: statement.excluded[c] for c in row if c not in keys}, where=newer))
 
 
 class CopyStore:
     def __init__(self, session):
         self.session = session
 
-    def source_time(self, kind, obj_id):
-        return self.session.scalar(select(registry_copies.c.source_time).where(
-            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
-
     def put(self, kind, obj_id, data, source_time):
-        self.session.execute(delete(registry_copies).where(
-            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
-        self.session.execute(insert(registry_copies).values(
-            kind=kind, obj_id=obj_id, data=data, source_time=source_time))
+        """Unless a newer copy is there already."""
+        _upsert_newer(self.session, registry_copies, ["kind", "obj_id"],
+                      dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time),
+                      ["source_time"])
 
     def all(self, kind):
         rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data)
@@ -48,27 +54,29 @@ class FactStore:
     def __init__(self, session):
         self.session = session
 
-    def _one(self, table, key, value):
-        row = self.session.execute(select(table).where(table.c[key] == value)).mappings().first()
-        return dict(row) if row else None
-
-    def booking(self, booking_id):
-        return self._one(booking_facts, "booking_id", booking_id)
-
-    def waitlist(self, entry_id):
-        return self._one(waitlist_facts, "entry_id", entry_id)
-
-    def member(self, member_hash):
-        return self._one(member_facts, "member_hash", member_hash)
-
     def put_booking(self, row):
-        _upsert(self.session, booking_facts, "booking_id", row)
+        """Unless a newer state (changed_at, then rank) is there already."""
+        _upsert_newer(self.session, booking_facts, ["booking_id"], row, ["changed_at", "rank"])
 
     def put_waitlist(self, row):
-        _upsert(self.session, waitlist_facts, "entry_id", row)
+        _upsert_newer(self.session, waitlist_facts, ["entry_id"], row, ["changed_at", "rank"])
 
     def put_member(self, row):
-        _upsert(self.session, member_facts, "member_hash", row)
+        """The newest snapshot's district (kept when it has none, as erasure
+        events) and status; the earliest registration time seen (an update
+        may arrive before the registration)."""
+        statement = _insert(self.session, member_facts).values(**row)
+        new, old = statement.excluded, member_facts.c
+        newer = new.changed_at > old.changed_at
+        earlier = new.registered_at < old.registered_at
+        self.session.execute(statement.on_conflict_do_update(index_elements=["member_hash"], set_={
+            "district_id": case((newer, func.coalesce(new.district_id, old.district_id)),
+                                else_=old.district_id),
+            "status": case((newer, new.status), else_=old.status),
+            "changed_at": case((newer, new.changed_at), else_=old.changed_at),
+            "registered_at": case((earlier, new.registered_at), else_=old.registered_at),
+            "day": case((earlier, new.day), else_=old.day),
+        }))
 
     def count(self):
         return sum(self.session.scalar(select(func.count()).select_from(table))

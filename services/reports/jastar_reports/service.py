@@ -70,8 +70,9 @@ class ReportsService(JastarService):
             return
         try:
             counts = self.rebuild()
-        except Exception:  # an owner may be down: try again next time
-            log.warning("rebuild from the registry and booking failed; will retry", exc_info=True)
+        except Exception as exc:  # an owner may be down (or not up yet): try again next time
+            log.warning("rebuild from the registry and booking failed (%s: %s); will retry",
+                        exc.__class__.__name__, exc)
             return
         log.info("rebuilt from the owners", extra=counts)
 

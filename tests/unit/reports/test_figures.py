@@ -11,40 +11,9 @@ from jastar_common.errors import InvalidInput, NotAllowed
 from jastar_reports.domain import facts, reports
 from jastar_reports.domain.figures import REPORTS
 
-from .world import ADMIN, HASHER, MONDAY, SETTINGS, Booking, apply_all, event, registry_events, store
+from .world import ADMIN, HASHER, MONDAY, SETTINGS, WEEK, Booking, apply_all, event, registry_events, scenario, store
 
-WEEK = {"from": date(2026, 3, 2), "to": date(2026, 3, 8), "centre_id": None, "district_id": None}
 H = timedelta(hours=1)
-
-
-def scenario():
-    """(events in publishing order, latest booking and waitlist data)."""
-    registered = [
-        event("member.registered", {"member_id": "m1", "district_id": "karasai", "status": "active"}, MONDAY),
-        event("member.registered", {"member_id": "m5", "district_id": "konaev", "status": "active"},
-              MONDAY - timedelta(days=40)),
-    ]
-    b = [
-        Booking("m1", MONDAY).move("checked_in", MONDAY - 0.1 * H),
-        Booking("m1", MONDAY + 24 * H).move("checked_in", MONDAY + 24 * H),
-        Booking("m2", MONDAY + 0.5 * H).move("no_show", MONDAY + H),
-        Booking("m3", MONDAY + H).move("cancelled", MONDAY - 48 * H),
-        Booking("m4", MONDAY + 1.5 * H).move("cancelled", MONDAY - 0.5 * H),       # late
-        Booking("m5", MONDAY + 48 * H, centre_id="konaev-yrc", age_band="30-35")
-        .move("checked_in", MONDAY + 48 * H).move("completed", MONDAY + 49 * H),
-        Booking("m2", MONDAY + 5 * H, kind="space", resource_id="studio", minutes=120)
-        .move("checked_in", MONDAY + 5 * H),
-    ]
-    joined = MONDAY - 10 * H
-    entries = []
-    for n, (final, after) in enumerate((("accepted", 5), ("expired", 3))):
-        data = {"entry_id": f"entry-{n}", "member_id": f"w{n}", "resource_id": "sewing-1",
-                "centre_id": "karasai-yrc", "position": n + 1, "joined_at": joined.isoformat()}
-        for state, at in (("waiting", joined), ("offered", joined + H), (final, joined + after * H)):
-            verb = {"waiting": "joined", "accepted": "promoted", "expired": "offer_expired"}.get(state, state)
-            entries.append(event(f"waitlist.{verb}", {**data, "state": state, "changed_at": at.isoformat()}, at))
-    events = registry_events() + registered + [e for one in b for e in one.events] + entries
-    return events, b, entries
 
 
 def figures(uow_factory, name, caller=ADMIN, query=WEEK, export=False):

@@ -2,7 +2,7 @@
 SQLite file (the facts are SQL rows), and events built as booking and the
 registry publish them."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from jastar_common.caller import Caller
 from jastar_common.database import make_engine, make_session_factory
@@ -17,6 +17,8 @@ from jastar_reports.repository import ReportsUnitOfWork
 HASHER = MemberHasher("unit-test-key")
 SETTINGS = Settings()
 ADMIN = Caller("admin", "admin-1")
+WEEK = {"from": date(2026, 3, 2), "to": date(2026, 3, 8), "centre_id": None, "district_id": None}
+H = timedelta(hours=1)
 # Monday 2 March 2026 (no public holiday that week), 10:00 in Almaty = 05:00 UTC
 MONDAY = datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)
 
@@ -92,3 +94,33 @@ class Booking:
 def apply_all(uow_factory, envelopes):
     for envelope in envelopes:
         facts.apply_event(uow_factory(), envelope, HASHER)
+
+
+def scenario():
+    """(events in publishing order, latest booking and waitlist data)."""
+    registered = [
+        event("member.registered", {"member_id": "m1", "district_id": "karasai", "status": "active"}, MONDAY),
+        event("member.registered", {"member_id": "m5", "district_id": "konaev", "status": "active"},
+              MONDAY - timedelta(days=40)),
+    ]
+    b = [
+        Booking("m1", MONDAY).move("checked_in", MONDAY - 0.1 * H),
+        Booking("m1", MONDAY + 24 * H).move("checked_in", MONDAY + 24 * H),
+        Booking("m2", MONDAY + 0.5 * H).move("no_show", MONDAY + H),
+        Booking("m3", MONDAY + H).move("cancelled", MONDAY - 48 * H),
+        Booking("m4", MONDAY + 1.5 * H).move("cancelled", MONDAY - 0.5 * H),       # late
+        Booking("m5", MONDAY + 48 * H, centre_id="konaev-yrc", age_band="30-35")
+        .move("checked_in", MONDAY + 48 * H).move("completed", MONDAY + 49 * H),
+        Booking("m2", MONDAY + 5 * H, kind="space", resource_id="studio", minutes=120)
+        .move("checked_in", MONDAY + 5 * H),
+    ]
+    joined = MONDAY - 10 * H
+    entries = []
+    for n, (final, after) in enumerate((("accepted", 5), ("expired", 3))):
+        data = {"entry_id": f"entry-{n}", "member_id": f"w{n}", "resource_id": "sewing-1",
+                "centre_id": "karasai-yrc", "position": n + 1, "joined_at": joined.isoformat()}
+        for state, at in (("waiting", joined), ("offered", joined + H), (final, joined + after * H)):
+            verb = {"waiting": "joined", "accepted": "promoted", "expired": "offer_expired"}.get(state, state)
+            entries.append(event(f"waitlist.{verb}", {**data, "state": state, "changed_at": at.isoformat()}, at))
+    events = registry_events() + registered + [e for one in b for e in one.events] + entries
+    return events, b, entries

@@ -3,8 +3,9 @@ booking, waitlist entry and member with its latest known state, and a copy
 of the registry objects reports group by. Plain Python over a unit of work.
 
 Order does not matter: of two snapshots of one booking, the one with the
-later `changed_at` wins (ties: the further state), whichever arrives first;
-a duplicate is a tie that changes nothing. Member ids leave this module only
+later `changed_at` wins (ties: the further state, its rank), whichever
+arrives first; a duplicate is a tie that changes nothing. The store applies
+that rule atomically (put_* are conditional upserts). Member ids leave this module only
 as a keyed hash."""
 import hashlib
 import hmac
@@ -41,19 +42,6 @@ def _time(value, fallback=None):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _utc(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _newer(candidate, known, rank):
-    """True when `candidate` (changed_at, state) replaces `known`."""
-    if known is None:
-        return True
-    new_key = (candidate["changed_at"], rank.get(candidate["state"], 0))
-    old_key = (_utc(known["changed_at"]), rank.get(known["state"], 0))
-    return new_key > old_key
-
-
 def booking_row(data, hasher, event_time=None):
     starts_at = _time(data["starts_at"])
     changed_at = _time(data.get("changed_at"), event_time)
@@ -64,6 +52,7 @@ def booking_row(data, hasher, event_time=None):
         "member_hash": hasher(data["member_id"]), "age_band": data.get("age_band"),
         "day": local_date(starts_at), "starts_at": starts_at, "ends_at": _time(data["ends_at"]),
         "requested_at": _time(data.get("requested_at"), changed_at), "changed_at": changed_at,
+        "rank": BOOKING_RANK.get(data["state"], 0),
     }
 
 
@@ -74,36 +63,26 @@ def waitlist_row(data, hasher, event_time=None):
         "entry_id": data["entry_id"], "state": data["state"], "centre_id": data["centre_id"],
         "resource_id": data["resource_id"], "member_hash": hasher(data["member_id"]),
         "day": local_date(joined_at), "joined_at": joined_at, "changed_at": changed_at,
+        "rank": WAITLIST_RANK.get(data["state"], 0),
     }
 
 
 def store_booking(uow, row):
-    if _newer(row, uow.facts.booking(row["booking_id"]), BOOKING_RANK):
-        uow.facts.put_booking(row)
+    uow.facts.put_booking(row)
 
 
 def store_waitlist(uow, row):
-    if _newer(row, uow.facts.waitlist(row["entry_id"]), WAITLIST_RANK):
-        uow.facts.put_waitlist(row)
+    uow.facts.put_waitlist(row)
 
 
 def store_member(uow, member_hash, district_id, status, registered_at, changed_at):
-    """The newest snapshot's district and status; the earliest registration
-    time seen (an update may arrive before the registration)."""
-    known = uow.facts.member(member_hash)
-    if known is not None:
-        registered_at = min(registered_at, _utc(known["registered_at"]))
-        if changed_at < _utc(known["changed_at"]):
-            district_id, status, changed_at = known["district_id"], known["status"], _utc(known["changed_at"])
     uow.facts.put_member({"member_hash": member_hash, "district_id": district_id, "status": status,
                           "day": local_date(registered_at), "registered_at": registered_at,
                           "changed_at": changed_at})
 
 
 def store_copy(uow, kind, obj_id, data, source_time):
-    known = uow.copies.source_time(kind, obj_id)
-    if known is None or _utc(known) <= source_time:
-        uow.copies.put(kind, obj_id, data, source_time)
+    uow.copies.put(kind, obj_id, data, source_time)
 
 
 def apply_event(uow, envelope, hasher):
@@ -128,9 +107,7 @@ def apply_data(uow, event_type, data, event_time, hasher):
         store_waitlist(uow, waitlist_row(data, hasher, event_time))
     elif kind == "member":
         status = "erased" if verb == "erased" else data.get("status", "active")
-        known = uow.facts.member(hasher(data["member_id"]))
-        district = data.get("district_id") if verb != "erased" else (known or {}).get("district_id")
-        store_member(uow, hasher(data["member_id"]), district, status, event_time, event_time)
+        store_member(uow, hasher(data["member_id"]), data.get("district_id"), status, event_time, event_time)
     elif kind in COPIED_KINDS:
         snapshot = {k: v for k, v in data.items() if k not in (f"{kind}_id", "changed")}
         store_copy(uow, kind, data[f"{kind}_id"], snapshot, event_time)

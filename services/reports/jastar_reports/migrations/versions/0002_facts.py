@@ -40,6 +40,7 @@ def upgrade():
         sa.Column("ends_at", UtcDateTime, nullable=False),
         sa.Column("requested_at", UtcDateTime, nullable=False),
         sa.Column("changed_at", UtcDateTime, nullable=False),
+        sa.Column("rank", sa.Integer, nullable=False),
     )
     op.create_index("ix_booking_facts_day_centre", "booking_facts", ["day", "centre_id"])
     op.create_index("ix_booking_facts_member", "booking_facts", ["member_hash", "day"])
@@ -53,6 +54,7 @@ def upgrade():
         sa.Column("day", sa.Date, nullable=False),
         sa.Column("joined_at", UtcDateTime, nullable=False),
         sa.Column("changed_at", UtcDateTime, nullable=False),
+        sa.Column("rank", sa.Integer, nullable=False),
     )
     op.create_index("ix_waitlist_facts_day_centre", "waitlist_facts", ["day", "centre_id"])
     op.create_table(

@@ -1,0 +1,45 @@
+"""The reports routes' formats: CSV that a spreadsheet opens cleanly, chosen
+by ?format=csv or Accept, and an OpenAPI that shows both."""
+import csv
+import io
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from jastar_gateway import openapi, service  # noqa: F401  (registers every route)
+from jastar_gateway.routes.reports import _wants_csv, to_csv
+
+
+def test_csv_has_a_bom_a_header_and_empty_cells_for_null():
+    text = to_csv({"columns": ["level", "id", "youth_population", "members_served"],
+                   "rows": [{"level": "district", "id": "Қарасай, аудан", "youth_population": None,
+                             "members_served": "<5"}]})
+    assert text.startswith("\ufeff") and "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows == [["level", "id", "youth_population", "members_served"],
+                    ["district", "Қарасай, аудан", "", "<5"]]
+
+
+def request(accept=None):
+    headers = {"Accept": accept} if accept else {}
+    return Request(EnvironBuilder(headers=headers).get_environ())
+
+
+def test_csv_is_chosen_by_the_format_parameter_or_accept():
+    assert _wants_csv(request(), {"format": "csv"})
+    assert not _wants_csv(request("text/csv"), {"format": "json"})
+    assert _wants_csv(request("text/csv"), {})
+    assert not _wants_csv(request("*/*"), {})
+    assert not _wants_csv(request(), {})
+    assert not _wants_csv(request("application/json, text/csv;q=0.5"), {})
+
+
+def test_openapi_shows_each_report_as_json_and_csv_for_staff_and_admins():
+    paths = openapi.build()["paths"]
+    for name in ("overview", "daily", "reach", "consultations", "specialists", "spaces", "waitlists",
+                 "waiting", "members"):
+        get = paths[f"/v1/reports/{name}"]["get"]
+        content = get["responses"]["200"]["content"]
+        assert content["application/json"]["schema"]["$ref"].endswith("Report")
+        assert "text/csv" in content
+        assert get["security"] == [{"bearer": []}, {"apiKey": []}]

@@ -11,8 +11,12 @@ from werkzeug.wrappers import Response
 
 from jastar_common.validation import StrictSchema
 
+from .. import schemas
+from ..examples import EXAMPLES
 from ..http import route
+from ..responses import day, page_of, timestamp
 from ..schemas import ID, SANE_DATE
+from . import page
 
 DESK = ("staff", "admin")
 CSV = "text/csv"
@@ -36,8 +40,8 @@ _RATE = fields.Float(allow_none=True, metadata={"description": "0 to 1; null whe
 
 def _envelope(name, row):
     return type(name, (Schema,), {
-        "report": fields.String(), "from": fields.Date(), "to": fields.Date(),
-        "generated_at": fields.DateTime(), "suppressed": fields.Boolean(),
+        "report": fields.String(), "from": day(allow_none=False), "to": day(allow_none=False),
+        "generated_at": timestamp(allow_none=False), "suppressed": fields.Boolean(),
         "columns": fields.List(fields.String(), metadata={"description": "the rows' keys, in CSV order"}),
         "rows": fields.List(fields.Nested(row)),
     })
@@ -51,7 +55,7 @@ class OverviewRow(Schema):
 
 
 class DailyRow(Schema):
-    date, centre_id = fields.Date(), fields.String()
+    date, centre_id = day(allow_none=False), fields.String()
     bookings, served, members_served, no_shows, cancelled, late_cancellations = _N(), _N(), _N(), _N(), _N(), _N()
 
 
@@ -113,6 +117,43 @@ WaitingReport = _envelope("WaitingReport", WaitingRow)
 MembersReport = _envelope("MembersReport", MembersRow)
 
 
+class ReportInfo(Schema):
+    name = fields.String()
+    columns = fields.List(fields.String())
+
+
+ReportPage = page_of(ReportInfo, "ReportPage")
+
+
+# one example per report: rows of the demo figures (a week in Karasai)
+_ROWS = {
+    "Overview": {"centre_id": "karasai-yrc", "district_id": "karasai", "bookings": 6, "served": 3,
+                 "members_served": 2, "new_members": 2, "no_shows": 1, "cancelled": 2, "late_cancellations": 1,
+                 "rejected": 0, "no_show_rate": 0.25, "cancellation_rate": 0.3333},
+    "Daily": {"date": "2026-03-02", "centre_id": "karasai-yrc", "bookings": 5, "served": 2, "members_served": 2,
+              "no_shows": 1, "cancelled": 2, "late_cancellations": 1},
+    "Reach": {"level": "district", "id": "karasai", "district_id": "karasai", "youth_population": 82000,
+              "members_served": 2, "new_members": 1, "share_of_youth": 0.000024},
+    "Consultations": {"centre_id": "karasai-yrc", "service_id": "jobs", "topic": "jobs",
+                      "partner_id": "career-centre", "consultations": 5, "served": 2, "no_shows": 1,
+                      "cancelled": 2, "no_show_rate": 0.3333},
+    "Specialists": {"centre_id": "karasai-yrc", "specialist_id": "career-consultant",
+                    "partner_id": "career-centre", "scheduled_hours": 4.0, "booked_hours": 1.5,
+                    "booked_share": 0.375},
+    "Spaces": {"centre_id": "karasai-yrc", "space_id": "karasai-studio", "space_kind": "recording_studio",
+               "weekday": "mon", "hour": 15, "open_hours": 1.0, "booked_hours": 1.0, "use": 1.0},
+    "Waitlists": {"centre_id": "karasai-yrc", "joined": 2, "offers_made": 2, "accepted": 1, "declined": 0,
+                  "expired": 1, "median_hours_to_seat": 5.0},
+    "Waiting": {"service_id": "jobs", "topic": "jobs", "consultations": 4, "median_days": 3.0, "p90_days": 3.0},
+    "Members": {"centre_id": "karasai-yrc", "age_band": "18-24", "members": 2, "first_visit": 2, "returning": 0},
+}
+EXAMPLES.update({f"{name}Report": {
+    "report": name.lower(), "from": "2026-03-02", "to": "2026-03-08", "generated_at": "2026-03-09T04:00:00+00:00",
+    "suppressed": False, "columns": list(row), "rows": [row]} for name, row in _ROWS.items()})
+EXAMPLES["ReportPage"] = {"items": [{"name": "waiting", "columns": list(_ROWS["Waiting"])}], "total": 9,
+                          "limit": 1, "offset": 7}
+
+
 def to_csv(report):
     """UTF-8 with a byte order mark (so Excel reads Cyrillic names right),
     a header row, CRLF line ends; null is an empty cell."""
@@ -151,9 +192,9 @@ class ReportRoutes:
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @route("GET", "/v1/reports", "The reports there are, and their columns", "reports", roles=DESK,
-           response="{items: [{name, columns}]}")
+           query=schemas.Page, response=ReportPage)
     def list_reports(self, request):
-        return {"items": self.call("reports", "list_reports")}
+        return page(self.call("reports", "list_reports"), request.jastar_query)
 
     @route("GET", "/v1/reports/overview", tag="reports", response=OverviewReport,
            **_doc("bookings, people served, no-shows and cancellations per centre"))

@@ -43,3 +43,12 @@ def test_openapi_shows_each_report_as_json_and_csv_for_staff_and_admins():
         assert content["application/json"]["schema"]["$ref"].endswith("Report")
         assert "text/csv" in content
         assert get["security"] == [{"bearer": []}, {"apiKey": []}]
+
+
+def test_a_report_leaves_through_its_schema_whole():
+    from jastar_gateway.examples import EXAMPLES
+    from jastar_gateway.routes import reports
+    for name in ("Overview", "Daily", "Reach", "Consultations", "Specialists", "Spaces", "Waitlists",
+                 "Waiting", "Members"):
+        example = EXAMPLES[f"{name}Report"]
+        assert getattr(reports, f"{name}Report")().dump(example) == example

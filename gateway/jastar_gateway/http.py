@@ -210,7 +210,10 @@ class JsonRoute(HttpRequestHandler):
             response = problems.from_exception(exc, language)
         else:
             response = self._answer(request)
-        response = self._http_details(request, response)
+        try:
+            response = self._http_details(request, response)
+        except Exception as exc:  # a problem+json 500 (logged), never the server's bare one
+            response = problems.from_exception(exc, language)
         drain(request)
         log_request(request, self.url, response.status_code, time.monotonic() - started)
         return response
@@ -239,7 +242,8 @@ class JsonRoute(HttpRequestHandler):
         """Where a new object lives (201 Location); validators on reference reads."""
         if response.status_code == 201 and self.doc.location:
             body = json.loads(response.get_data())
-            response.headers["Location"] = self.doc.location.format(**request.path_values, **body)
+            # the path names what was made where they share a name (a space's own kind is "hall")
+            response.headers["Location"] = self.doc.location.format(**{**body, **request.path_values})
         if response.status_code == 200 and self.doc.cache:
             response.headers["Cache-Control"] = self.doc.cache
             response.add_etag()  # a hash of the body: the same answer, the same tag

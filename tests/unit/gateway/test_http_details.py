@@ -43,6 +43,8 @@ ROUTES = [
     Route(RouteDoc("POST", "/v1/api-keys", "s", "t", body=schemas.NewApiKey, response=responses.ApiKeyCreated,
                    status=201, location="/v1/api-keys/{id}"), NEW_KEY),
     Route(RouteDoc("POST", "/v1/auth/otp", "s", "t", body=schemas.OtpRequest)),
+    Route(RouteDoc("POST", "/v1/admin/<string:kind>", "s", "t", status=201, location="/v1/admin/{kind}/{id}"),
+          {"id": "karasai-hall", "kind": "hall", "centre_id": "karasai-yrc"}),
     Route(RouteDoc("GET", "/v1/me/notification-preferences", "s", "t"), {"ok": True}),
     Route(RouteDoc("PUT", "/v1/me/notification-preferences", "s", "t"), {"ok": True}),
 ]
@@ -72,6 +74,11 @@ def client(app):
 def test_a_201_says_where_the_new_object_is(client):
     response = client.post("/v1/api-keys", json={"name": "app"})
     assert response.status_code == 201 and response.headers["Location"] == "/v1/api-keys/k1"
+
+
+def test_location_takes_the_paths_names_before_the_bodys(client):
+    response = client.post("/v1/admin/space", json={})
+    assert response.status_code == 201 and response.headers["Location"] == "/v1/admin/space/karasai-hall"
 
 
 def test_a_reference_read_has_an_etag_and_answers_304_to_it(client):

@@ -1,13 +1,15 @@
 """The gateway's own data: who may sign in as staff or admin, integrators'
-API keys (only their hashes), and one-time login codes (only their hashes)."""
+API keys (only their hashes), one-time login codes (only their hashes), and
+members' private calendar feed tokens (only their hashes). Credentials live
+here, with the other ways in; the member's profile stays in the registry."""
 import hashlib
 import hmac
 import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, insert,
-                        select, update)
+from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, delete,
+                        insert, select, update)
 
 from jastar_common.envelope import utcnow
 from jastar_common.errors import Conflict, NotFound
@@ -58,6 +60,15 @@ idempotency_keys = Table(
     Column("body", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_idempotency_keys_created_at", "created_at"),
+)
+
+
+# a member's private calendar feed: the token in its URL is the only key to it
+calendar_feeds = Table(
+    "calendar_feeds", metadata,
+    Column("member_id", String(36), primary_key=True),  # one feed per member
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 
@@ -182,3 +193,32 @@ def use_login_code(uow, phone, code, pepper, max_attempts=5):
             attempts=row["attempts"] + 1, used_at=now if good else None))
         uow.commit()
         return good
+
+
+# --- members' calendar feeds: an unguessable token in the URL, stored as a hash
+
+def new_calendar_feed(uow, member_id, pepper):
+    """A fresh token for the member's feed; the URL with the old one stops working."""
+    token = secrets.token_urlsafe(32)
+    with uow:
+        uow.session.execute(delete(calendar_feeds).where(calendar_feeds.c.member_id == member_id))
+        uow.session.execute(insert(calendar_feeds).values(
+            member_id=member_id, token_hash=_digest(pepper, token), created_at=utcnow()))
+        uow.commit()
+    return token
+
+
+def calendar_feed_member(uow, token, pepper):
+    """The member whose feed this token opens, or None."""
+    with uow:
+        return uow.session.scalar(select(calendar_feeds.c.member_id).where(
+            calendar_feeds.c.token_hash == _digest(pepper, token)))
+
+
+def revoke_calendar_feed(uow, member_id):
+    """True when there was a feed to revoke."""
+    with uow:
+        done = uow.session.execute(delete(calendar_feeds).where(
+            calendar_feeds.c.member_id == member_id)).rowcount
+        uow.commit()
+        return bool(done)

@@ -426,4 +426,6 @@ EXAMPLES = {'DistrictPage': {'total': 10,
             'name_ru': 'Алматинская область',
             'youth_population': 432000,
             'status': 'open'},
- 'Page': {'total': 7, 'limit': 20, 'offset': 0, 'items': []}}
+ 'Page': {'total': 7, 'limit': 20, 'offset': 0, 'items': []},
+ 'CalendarFeed': {'url': 'http://127.0.0.1:8000/v1/calendar/'
+                         'p3QvbL9wX2kE7rT0aYc4sJ1uN8dF6gH5mZqWxVyB0oI.ics'}}

@@ -118,7 +118,7 @@ def _schemas(response):
 
 
 def _operation_id(doc):
-    words = re.sub(r"<[^>]+>", "by_id", doc.url).strip("/").replace("-", "_").split("/")
+    words = re.sub(r"<[^>]+>", "by_id", doc.url).strip("/").replace("-", "_").replace(".", "_").split("/")
     return doc.method.lower() + "_" + "_".join(w for w in words if w and w != "v1")
 
 
@@ -161,6 +161,8 @@ DOCUMENTS = {  # the meta routes' own documents
     "application/json": {"type": "object", "required": ["openapi", "info", "paths"]},
     "application/yaml": {"type": "object"},  # a YAML document is a mapping once read
     "text/html": {"type": "string"},
+    "text/calendar": {"type": "string", "description": "iCalendar (RFC 5545): VCALENDAR with "
+                      "VTIMEZONE Asia/Almaty and one VEVENT per booking"},
 }
 
 

@@ -19,6 +19,7 @@ from .http import route
 from .invalidation import CacheEvents
 from .problems import outage_of, problem
 from .routes import Calls
+from .routes.calendar import CalendarRoutes
 from .routes.integrators import IntegratorRoutes
 from .routes.members import MemberRoutes
 from .routes.public import PublicRoutes
@@ -85,7 +86,7 @@ class MetaRoutes:
 
 
 class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes,
-                     ReportRoutes, CacheEvents):
+                     ReportRoutes, CalendarRoutes, CacheEvents):
     name = "gateway"
 
     rpc = ClusterRpc()

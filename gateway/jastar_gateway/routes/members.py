@@ -104,6 +104,7 @@ class MemberRoutes:
            roles=MEMBER, status=204)
     def erase_me(self, request):
         self.call("registry", "erase_member", self._me(request))
+        accounts.revoke_calendar_feed(self.db.unit_of_work(), self._me(request))  # its URL dies too
         return None
 
     @route("GET", "/v1/me/bookings", "My bookings, newest first", "members", roles=MEMBER,

@@ -35,6 +35,12 @@ class ServiceQuery(Page):
     q = fields.String(validate=validate.Length(1, 100))
 
 
+class SpecialistQuery(Page):
+    centre_id = fields.String(validate=ID)
+    service_id = fields.String(validate=ID)
+    partner_id = fields.String(validate=ID)
+
+
 class ProgrammeQuery(Page):
     centre_id = fields.String(validate=ID)
     kind = fields.String(validate=validate.OneOf(("course", "event", "training")))

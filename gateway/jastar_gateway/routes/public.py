@@ -63,6 +63,11 @@ class PublicRoutes:
     def list_services(self, request):
         return self.catalogue("list", "service", request.jastar_query)
 
+    @route("GET", "/v1/specialists", "Specialists who give consultations: name, title, services",
+           "catalogue", query=schemas.SpecialistQuery, response=PAGE)
+    def list_specialists(self, request):
+        return self.catalogue("list", "specialist", request.jastar_query)
+
     @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
            query=schemas.ProgrammeQuery, response=responses.ProgrammePage, cache=REFERENCE)
     def list_programmes(self, request):

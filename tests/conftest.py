@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from jastar_common.migrations import upgrade_head  # noqa: E402
 
+from .system import system  # noqa: E402,F401  (one running system for integration and browser tests)
 from .timeouts import pytest_timeout_set_timer  # noqa: E402,F401  (a hook: pytest finds it here)
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")

@@ -10,11 +10,12 @@ INSTALLED := $(VENV)/.installed
 
 install: $(INSTALLED)
 
-$(INSTALLED): requirements/constraints.txt requirements/test.txt \
+$(INSTALLED): requirements/constraints.txt requirements/test.txt web/package-lock.json \
               libs/jastar-common/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c requirements/constraints.txt $(PACKAGES) -r requirements/test.txt
+	cd web && npm ci --no-audit --no-fund --silent   # axe-core, for the browser tests (the app needs no build)
 	touch $@
 
 run: install

@@ -120,7 +120,7 @@ def main():
             start(supervisor, name)
         if not wait_ready(url, supervisor):
             return 1
-        say(f"Jastar Hub is up. API: {url}  (logs in var/log/, Ctrl-C stops everything)")
+        say(f"Jastar Hub is up. Web app: {url}/   API: {url}/v1  (logs in var/log/, Ctrl-C stops everything)")
         say(f"try: curl -s {url}/v1/centers?district_id=karasai   (API docs: {url}/docs)")
         say(f"admin key for this run (X-Api-Key): {DEV_SETTINGS['ADMIN_API_KEY']}")
         supervisor.watch()  # restarts a crashed service; raises GaveUp if one keeps failing

@@ -25,6 +25,7 @@ from .routes.members import MemberRoutes
 from .routes.public import PublicRoutes
 from .routes.reports import ReportRoutes
 from .routes.staff import StaffRoutes
+from .webapp import WebAppRoutes
 
 BACKEND_SERVICES = ("registry", "booking", "notifications", "reports")
 
@@ -86,7 +87,8 @@ class MetaRoutes:
 
 
 class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes, IntegratorRoutes,
-                     ReportRoutes, CalendarRoutes, CacheEvents):
+                     ReportRoutes, CalendarRoutes, CacheEvents,
+                     WebAppRoutes):  # the web app at /, last: the API's routes come first
     name = "gateway"
 
     rpc = ClusterRpc()

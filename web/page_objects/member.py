@@ -1,0 +1,55 @@
+"""A young person's journeys through the app."""
+from selenium.webdriver.common.by import By
+
+
+class Member:
+    def __init__(self, app, phone, full_name, birth_date="2003-04-12"):
+        self.app, self.phone, self.full_name, self.birth_date = app, phone, full_name, birth_date
+
+    def sign_in_or_register(self):
+        """On the sign-in page: the phone, then register (a new phone) and the code."""
+        app = self.app
+        app.fill(app.t("auth.phone"), self.phone)
+        app.press(app.t("auth.send_code"))
+        app.press(app.t("auth.register"))
+        app.fill(app.t("member.full_name"), self.full_name)
+        app.fill(app.t("member.birth_date"), self.birth_date)
+        app.check(app.t("member.consent"))
+        app.press(app.t("auth.register_submit"))
+        self.enter_code()
+
+    def sign_in(self):
+        app = self.app
+        app.fill(app.t("auth.phone"), self.phone)
+        app.press(app.t("auth.send_code"))
+        self.enter_code()
+
+    def enter_code(self):
+        app = self.app
+        # LOGIN_CODE_ECHO: the code comes back in the API's answer and the app shows it
+        code = app.wait(lambda: app.find(".dev-code").get_attribute("data-code"), message="no code shown")
+        app.fill(app.t("auth.code"), code)
+        before = app.hash
+        app.press(app.t("auth.sign_in"))
+        app.wait(lambda: app.hash != before and "signin" not in app.hash, message="not signed in")
+        app.settle()
+
+    def bookings(self):
+        """The cards on My bookings: {id: (state, text)}."""
+        self.app.go("/me/bookings")
+        return {card.get_attribute("data-booking"): (card.get_attribute("data-state"), card.text)
+                for card in self.app.find_all("[data-booking]")}
+
+    def booking_card(self, booking_id):
+        return self.app.find(f"[data-booking='{booking_id}']")
+
+    def waitlist_card(self):
+        cards = self.app.find_all("[data-entry]")
+        return cards[0] if cards else None
+
+    def first_free_time(self):
+        """Pick the first time of the (pre-chosen) day; returns its start (ISO, UTC)."""
+        app = self.app
+        radio = app.wait(lambda: (app.find_all(".times input[type=radio]") or [None])[0], message="no free times")
+        app.click(app.driver.find_element(By.CSS_SELECTOR, f"label[for='{radio.get_attribute('id')}']"))
+        return radio.get_attribute("data-slot")

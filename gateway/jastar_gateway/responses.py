@@ -365,6 +365,7 @@ class Delivery(Schema):
 DistrictPage = page_of(District)
 CentrePage = page_of(Centre)
 ServicePage = page_of(Service)
+SpecialistPage = page_of(Specialist)
 ProgrammePage = page_of(Programme)
 AvailabilityPage = page_of(Availability, programme_id=maybe(), whole_course=maybe(fields.Boolean))
 BookingPage = page_of(Booking)

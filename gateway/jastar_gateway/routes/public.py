@@ -64,7 +64,7 @@ class PublicRoutes:
         return self.catalogue("list", "service", request.jastar_query)
 
     @route("GET", "/v1/specialists", "Specialists who give consultations: name, title, services",
-           "catalogue", query=schemas.SpecialistQuery, response=PAGE)
+           "catalogue", query=schemas.SpecialistQuery, response=responses.SpecialistPage, cache=REFERENCE)
     def list_specialists(self, request):
         return self.catalogue("list", "specialist", request.jastar_query)
 

@@ -143,7 +143,8 @@ def _ok(doc, status, response):
             {"$ref": f"#/components/schemas/{_name(schema)}"} for schema in response]},
             "example": EXAMPLES.get(_name(response[0]))}}}
     else:
-        ok = {"description": doc.response, "content": {doc.content_type: {"schema": DOCUMENTS[doc.content_type]}}}
+        schema, example = DOCUMENTS[doc.content_type]
+        ok = {"description": doc.response, "content": {doc.content_type: {"schema": schema, "example": example}}}
     if status == 201 and doc.location:
         ok["headers"] = {"Location": {"description": "where the new object is",
                                       "schema": {"type": "string"}}}
@@ -157,12 +158,19 @@ VALIDATORS = {"ETag": {"description": "send it back as If-None-Match: a 304 when
               "Cache-Control": {"description": "how long the answer may be reused", "schema": {"type": "string"}}}
 
 
-DOCUMENTS = {  # the meta routes' own documents
-    "application/json": {"type": "object", "required": ["openapi", "info", "paths"]},
-    "application/yaml": {"type": "object"},  # a YAML document is a mapping once read
-    "text/html": {"type": "string"},
-    "text/calendar": {"type": "string", "description": "iCalendar (RFC 5545): VCALENDAR with "
-                      "VTIMEZONE Asia/Almaty and one VEVENT per booking"},
+DOCUMENTS = {  # the meta routes' own documents: (schema, example)
+    "application/json": ({"type": "object", "required": ["openapi", "info", "paths"]},
+                         {"openapi": "3.1.0", "info": {"title": "Jastar Hub API", "version": "1.0.0"},
+                          "paths": {"/v1/districts": {"get": {"summary": "Districts of Almaty region"}}}}),
+    # a YAML document is a mapping once read
+    "application/yaml": ({"type": "object"}, {"asyncapi": "3.0.0", "info": {"title": "Jastar Hub events"}}),
+    "text/html": ({"type": "string"}, "<!doctype html><html lang=\"en\"><title>Jastar Hub API</title>...</html>"),
+    "text/calendar": ({"type": "string", "description": "iCalendar (RFC 5545): VCALENDAR with "
+                       "VTIMEZONE Asia/Almaty and one VEVENT per booking"},
+                      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Jastar Hub//EN\r\n"
+                      "BEGIN:VTIMEZONE\r\nTZID:Asia/Almaty\r\n...\r\nEND:VTIMEZONE\r\n"
+                      "BEGIN:VEVENT\r\nSUMMARY:Career consultation\r\nDTSTART;TZID=Asia/Almaty:20261201T100000\r\n"
+                      "LOCATION:Kaskelen\\, Almaty region\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
 }
 
 

@@ -43,6 +43,14 @@ def test_each_success_has_a_named_schema_and_an_example_that_fits_it(content):
     assert errors == []
 
 
+def test_the_meta_documents_show_an_example_too():
+    for path in META:
+        content = DOCUMENT["paths"][path]["get"]["responses"]["200"]["content"]
+        (media, shown), = content.items()
+        assert "example" in shown, path
+        assert validator(shown["schema"]).is_valid(shown["example"]), path
+
+
 def test_no_success_is_a_bare_object_or_a_description():
     bare = [label for label, path, operation in operations() for status, response in operation["responses"].items()
             if status.startswith("2") and path not in META

@@ -23,6 +23,7 @@ from jastar_common.dependencies import database_of
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput
 from jastar_common.logging import CORRELATION_KEY
 from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from jastar_common.tracing import TRACEPARENT_KEY, valid as valid_traceparent
 
 from . import accounts, auth, idempotency, problems
 from .i18n import language_of
@@ -168,7 +169,8 @@ class ProblemWebServer(WebServer):
         # travels with every RPC the request causes: who asks, in which language, under which id
         return {CORRELATION_KEY: request.environ["jastar.request_id"],
                 CALLER_KEY: request.environ["jastar.caller"].to_context(),
-                "language": request.environ["jastar.language"]}
+                "language": request.environ["jastar.language"],
+                TRACEPARENT_KEY: valid_traceparent(request.headers.get("traceparent"))}
 
 
 class Gatekeeper(SharedExtension):

@@ -12,6 +12,7 @@ from jastar_common.dependencies import Database
 from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
+from jastar_common.tracing import Tracing
 
 from . import docs_page, openapi, responses
 from .accounts import GatewayUnitOfWork
@@ -95,4 +96,5 @@ class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes,
     db = Database("gateway", GatewayUnitOfWork)
     correlation = Correlation()
     observability = Observability()
+    tracing = Tracing()
 

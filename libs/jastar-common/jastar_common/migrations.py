@@ -13,6 +13,14 @@ def create_messaging_tables(op):
     tables.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
 
 
+def add_outbox_traceparent(op):
+    """For databases whose outbox predates the traceparent column (a newer
+    first migration already made it: create_messaging_tables uses the live table)."""
+    import sqlalchemy as sa
+    if "traceparent" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("jastar_outbox")}:
+        op.add_column("jastar_outbox", sa.Column("traceparent", sa.String(55)))
+
+
 def drop_messaging_tables(op):
     tables.metadata.drop_all(op.get_bind(), tables=[tables.inbox, tables.outbox])
 

@@ -33,7 +33,8 @@ def publish_pending(engine, publisher, batch_size=100):
     with engine.begin() as conn:
         query = (
             select(outbox.c.id, outbox.c.event_id, outbox.c.event_type,
-                   outbox.c.envelope, outbox.c.correlation_id, outbox.c.attempts)
+                   outbox.c.envelope, outbox.c.correlation_id, outbox.c.traceparent,
+                   outbox.c.attempts)
             .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utcnow())
             .order_by(outbox.c.id)
             .limit(batch_size)
@@ -42,6 +43,8 @@ def publish_pending(engine, publisher, batch_size=100):
             query = query.with_for_update(skip_locked=True)
         for row in conn.execute(query).all():
             headers = {"nameko.correlation_id": row.correlation_id} if row.correlation_id else {}
+            if row.traceparent:  # W3C for any consumer; nameko.* becomes the handler's context
+                headers.update({"traceparent": row.traceparent, "nameko.traceparent": row.traceparent})
             try:
                 publisher.publish(
                     row.envelope, exchange=EVENTS_EXCHANGE_NAME,

@@ -7,12 +7,14 @@ from .caller import CallerIdentity
 from .health import ping
 from .logging import Correlation
 from .observability import Observability
+from .tracing import Tracing
 
 
 class JastarService:
     caller = CallerIdentity()
     correlation = Correlation()
     observability = Observability()
+    tracing = Tracing()
 
     @rpc
     def ping(self):

@@ -19,6 +19,7 @@ outbox = Table(
     Column("event_type", String(100), nullable=False),
     Column("envelope", Text, nullable=False),  # the JSON exactly as published
     Column("correlation_id", String(64)),
+    Column("traceparent", String(55)),  # W3C trace context of the work that emitted it
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", DateTime(timezone=True), nullable=False),

@@ -11,6 +11,7 @@ from .logging import current_correlation_id
 from .metrics import INBOX_DUPLICATES
 from .sql import insert_once
 from .tables import inbox, outbox
+from .tracing import current_traceparent
 
 
 class SqlUnitOfWork:
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
             event_type=envelope.type,
             envelope=json.dumps(envelope.to_dict(), ensure_ascii=False),
             correlation_id=current_correlation_id(),
+            traceparent=current_traceparent(),
             created_at=now,
             attempts=0,
             next_attempt_at=now - timedelta(seconds=1),

@@ -15,6 +15,11 @@ metadata = MetaData()
 # status: queued -> sending -> sent | failed (retry due at next_attempt_at) |
 #         dead (last try failed or permanent error) | skipped (nothing to send
 #         to: no contact, member erased) | cancelled (booking cancelled first)
+def trace_columns():
+    """The event's correlation id and traceparent: the send, later, continues its trace."""
+    return [Column("correlation_id", String(64)), Column("traceparent", String(55))]
+
+
 messages = Table(
     "messages", metadata,
     Column("id", String(36), primary_key=True),
@@ -35,6 +40,7 @@ messages = Table(
     Column("last_error", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    *trace_columns(),
     UniqueConstraint("dedup_key", name="uq_messages_dedup_key"),
 )
 Index("ix_messages_due", messages.c.status, messages.c.next_attempt_at)
@@ -105,6 +111,7 @@ webhook_deliveries = Table(
     Column("response_ms", Integer),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    *trace_columns(),
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_sub_event"),
 )
 Index("ix_webhook_deliveries_due", webhook_deliveries.c.status, webhook_deliveries.c.next_attempt_at)

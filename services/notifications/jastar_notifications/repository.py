@@ -6,7 +6,9 @@ and no two take the same row (SQLite has one writer at a time anyway: every
 transaction there starts with BEGIN IMMEDIATE)."""
 from sqlalchemy import delete, func, insert, or_, select, update
 
+from jastar_common.logging import current_correlation_id
 from jastar_common.sql import insert_once
+from jastar_common.tracing import current_traceparent
 from jastar_common.uow import SqlUnitOfWork
 
 from .models import booking_marks, messages, preferences, reminders, webhook_deliveries, webhook_subscriptions
@@ -25,6 +27,11 @@ def _due(table, now):
         (table.c.status.in_(PENDING)) & (table.c.next_attempt_at <= now),
         (table.c.status == "sending") & (table.c.lease_until <= now),
     )
+
+
+def _traced(row):
+    """The row, with the correlation id and trace of the work adding it."""
+    return {"correlation_id": current_correlation_id(), "traceparent": current_traceparent(), **row}
 
 
 class NotificationsStore:
@@ -52,7 +59,7 @@ class NotificationsStore:
     # messages
 
     def add_message(self, row):
-        return self._insert_once(messages, row)
+        return self._insert_once(messages, _traced(row))
 
     def get_message(self, message_id):
         return self._one(messages, "id", message_id)
@@ -171,7 +178,7 @@ class NotificationsStore:
                              .where(webhook_subscriptions.c.id == subscription_id))
 
     def add_delivery(self, row):
-        return self._insert_once(webhook_deliveries, row)
+        return self._insert_once(webhook_deliveries, _traced(row))
 
     def get_delivery(self, delivery_id):
         return self._one(webhook_deliveries, "id", delivery_id)

@@ -23,6 +23,7 @@ import eventlet
 import requests
 
 from jastar_common.metrics import NOTIFICATIONS
+from jastar_common.tracing import SpanKind, continued, current_traceparent
 
 from .channels import Outgoing, PermanentError, RetryableError
 from .domain import services, webhooks
@@ -130,10 +131,15 @@ class Dispatcher:
         # each message is prepared (names from the registry) and sent in its
         # own greenthread: a slow look-up holds up its message only
         pool = eventlet.GreenPool(self.send.concurrency)
-        for message, changes in pool.imap(lambda m: self._deliver(self._prepare(m, now, chats)),
-                                          claimed):
+        for message, changes in pool.imap(lambda m: self._send_one(m, now, chats), claimed):
             self._record(message, changes)
         return len(claimed)
+
+    def _send_one(self, message, now, chats):
+        # in the trace, and under the correlation id, of the event that made the message
+        with continued(message.get("correlation_id"), message.get("traceparent"),
+                       f"notifications.send {message['channel']}", service="notifications"):
+            return self._deliver(self._prepare(message, now, chats))
 
     def _held_for_quiet_hours(self, message, now):
         return (message["channel"] == "sms" and self.settings.quiet_hours
@@ -244,6 +250,11 @@ class Dispatcher:
 
     def _post(self, job):
         delivery, subscription = job
+        with continued(delivery.get("correlation_id"), delivery.get("traceparent"),
+                       f"webhook POST {delivery['event_type']}", SpanKind.CLIENT, "notifications"):
+            return self._post_traced(delivery, subscription)
+
+    def _post_traced(self, delivery, subscription):
         if subscription is None or not subscription["active"]:
             return delivery, subscription, {"status": "dead", "last_error": "subscription disabled",
                                             "lease_until": None}
@@ -260,6 +271,8 @@ class Dispatcher:
                    "webhook-timestamp": timestamp,
                    "webhook-signature": webhooks.sign(self.box.decrypt(subscription["secret"]),
                                                       delivery["id"], timestamp, body)}
+        if current_traceparent():  # the receiver may join the trace (W3C trace context)
+            headers["traceparent"] = current_traceparent()
         started = time.monotonic()
         try:
             response = self.http.post(subscription["url"], data=body, headers=headers,

@@ -4,7 +4,6 @@ RPC for the gateway."""
 import logging
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcClient
 from nameko.timer import timer
 
@@ -13,6 +12,7 @@ from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
 from jastar_common.envelope import utcnow
 from jastar_common.errors import EXPECTED_ERRORS
+from jastar_common.rpc import rpc
 from jastar_common.service_base import JastarService
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load

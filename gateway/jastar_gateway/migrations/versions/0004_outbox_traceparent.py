@@ -1,14 +1,14 @@
 """the outbox keeps the W3C traceparent of the work that emitted each event
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 from alembic import op
 
 from jastar_common.migrations import add_outbox_traceparent
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

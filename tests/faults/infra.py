@@ -67,6 +67,8 @@ class RabbitNode:
         self.process = None
 
     def start(self, seconds=120):
+        if not os.access(self.SERVER, os.X_OK):  # /usr/sbin's wrapper would `su rabbitmq`, losing our env
+            raise RuntimeError(f"{self.SERVER} not found: install rabbitmq-server (Debian's package)")
         log = open(self.dir / "server.out", "ab")
         self.process = subprocess.Popen([self.SERVER], env=self.env, cwd=self.dir, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)

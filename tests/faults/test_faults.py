@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from jastar_common.topology import SUBSCRIPTIONS
 
 from ..waiting import wait_until
+from ..integration.conftest import ROOT
 from .conftest import READY_SECONDS
 from .load import HANG_SECONDS, SPACE, Load, make_clients
 
@@ -153,3 +154,37 @@ def test_the_system_heals_by_itself_and_loses_nothing(fault, faulty_system, rabb
 
     assert dead_letters(rabbit.uri) == {}
     assert system.supervisor.gave_up is None
+
+
+def test_a_service_started_while_the_broker_is_down_waits_for_it(faulty_system, rabbit):
+    """Both ways a service starts: its run script (jastar-wait), and `nameko
+    run` itself as `make run` starts it (the topology declaration and the
+    consumers wait)."""
+    system = faulty_system
+    booking = system.supervisor.children["booking"]
+    rabbit.stop()
+    try:
+        restarts = booking.restarts
+        system.supervisor.kill("booking")
+        system.supervisor.add("booking-2", ["nameko", "run", "--config", "config.yml",
+                                            "jastar_booking.service:BookingService"],
+                              cwd=ROOT / "services/booking", env=system.env("booking", "booking-2"),
+                              log_path=system.log_dir / "booking-2.log")
+        wait_until(lambda: booking.restarts == restarts + 1, seconds=30, what="booking not started again")
+        time.sleep(10)
+        # both still there, waiting for the broker: neither exited
+        second = system.supervisor.children["booking-2"]
+        assert booking.process.poll() is None, system.log("booking")[-2000:]
+        assert second.process.poll() is None, system.log("booking-2")[-2000:]
+        assert (booking.restarts, second.restarts) == (restarts + 1, 0)
+    finally:
+        rabbit.start()
+    try:
+        ready_after = system.wait_ready(READY_SECONDS + 30)
+        system.wait_healthy("booking-2", seconds=READY_SECONDS)
+        print(f"\nFAULT booking started while the broker was down: /ready 200 {ready_after:.1f}s after "
+              "the broker came back", flush=True)
+        assert ready_after <= READY_SECONDS
+        assert system.supervisor.gave_up is None
+    finally:
+        system.supervisor.remove("booking-2")

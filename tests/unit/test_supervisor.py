@@ -79,3 +79,17 @@ def test_a_stopped_supervisor_restarts_nothing():
     supervisor.stop(timeout=5)
     supervisor.check()
     assert supervisor.pid("sleeper") == pid and not alive(pid)
+
+
+def test_one_child_can_be_removed_and_is_not_started_again():
+    supervisor = Supervisor(say=lambda _: None, backoff_start=0.01)
+    try:
+        supervisor.add("stays", ["sleep", "60"])
+        supervisor.add("goes", ["sleep", "60"])
+        gone = supervisor.pid("goes")
+        supervisor.remove("goes", timeout=5)
+        supervisor.check()
+        assert not alive(gone) and set(supervisor.children) == {"stays"}
+        assert alive(supervisor.pid("stays"))
+    finally:
+        supervisor.stop(timeout=5)

@@ -94,6 +94,18 @@ class Supervisor:
         child.started_at = time.monotonic()
         child.restart_at = None
 
+    def remove(self, name, timeout=None):
+        """Stop one child (SIGTERM to its group, then SIGKILL) and forget it."""
+        with self._lock:
+            child = self.children.pop(name)
+        if child.process and child.process.poll() is None:
+            _signal_group(child.process, signal.SIGTERM)
+            try:
+                child.process.wait(timeout=self.stop_timeout if timeout is None else timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(child.process, signal.SIGKILL)
+                child.process.wait()
+
     def process(self, name):
         return self.children[name].process
 

@@ -37,6 +37,8 @@ def names():
 class Page(Schema):
     """The one envelope of every list: a page of `items`, how many there are
     in all (`total`), and the `limit` and `offset` the page was read with."""
+    items = fields.List(fields.Raw(), required=True, metadata={"description": "this page's items (each list "
+                                                                             "names their schema)"})
     total = fields.Integer(required=True, metadata={"description": "how many items there are in all"})
     limit = fields.Integer(required=True, metadata={"description": "the most items a page holds"})
     offset = fields.Integer(required=True, metadata={"description": "how many items come before this page"})

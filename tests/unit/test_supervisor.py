@@ -63,8 +63,9 @@ def test_stop_leaves_no_process_behind(tmp_path):
     supervisor = Supervisor(say=lambda _: None)
     # a child that starts a grandchild, and one that ignores SIGTERM
     supervisor.add("parent", ["sh", "-c", f"sleep 60 & echo $! > {pids}; wait"])
-    supervisor.add("stubborn", ["sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"])
-    assert until(lambda: pids.exists() and pids.read_text().strip())
+    trapped = tmp_path / "trapped"
+    supervisor.add("stubborn", ["sh", "-c", f"trap '' TERM; touch {trapped}; while true; do sleep 0.1; done"])
+    assert until(lambda: pids.exists() and pids.read_text().strip() and trapped.exists())
     grandchild = int(pids.read_text())
     started = [supervisor.pid("parent"), supervisor.pid("stubborn"), grandchild]
     killed = supervisor.stop(timeout=1)

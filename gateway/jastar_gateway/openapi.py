@@ -24,7 +24,9 @@ PROBLEM = {"type": "object", "required": ["type", "title", "status", "code"], "p
     "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
     "code": {"type": "string"}, "detail": {"type": "string"},
     "fields": {"type": "object", "additionalProperties": True},
-    "rule": {"type": "string"}}, "additionalProperties": True}
+    "rule": {"type": "string"},
+    "dependency": {"type": "string", "description": "503: what cannot be reached (broker, database)"}},
+    "additionalProperties": True}
 
 
 def _path(url):

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 
 import pytest
+import requests
 from amqp.exceptions import NotFound
 from kombu import Connection
 from sqlalchemy import create_engine, text
@@ -34,8 +35,12 @@ FIGURES = {}
 
 def stop_broker_15s(system, rabbit, postgres):
     rabbit.stop()
-    time.sleep(15)
+    time.sleep(2)
+    ready = requests.get(system.url + "/ready", timeout=10)  # names the cause, not every service
+    time.sleep(13)
     rabbit.start()
+    assert ready.status_code == 503 and ready.headers["Retry-After"]
+    assert set(ready.json()["services"].values()) == {"down: broker"}, ready.text
 
 
 def kill_broker(system, rabbit, postgres):

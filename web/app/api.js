@@ -60,6 +60,24 @@ export async function api(method, path, { body, query, idempotencyKey, signal } 
 }
 
 export const get = (path, query) => api("GET", path, { query });
+
+// A file the API makes for the signed-in member (a booking's .ics): fetched
+// with the token, then saved by the browser under `filename`.
+export async function download(path, filename) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Authorization: `Bearer ${session.token()}`, "Accept-Language": language() || "ru" } });
+  } catch (err) {
+    throw new Offline(err.message);
+  }
+  if (!response.ok) throw new Problem(response.status, await response.json().catch(() => ({})));
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
 export const post = (path, body, options = {}) => api("POST", path, { body: body ?? {}, ...options });
 
 // Every page of a list ({items, total, limit, offset}) for small reference lists.

@@ -3,8 +3,9 @@ from selenium.webdriver.common.by import By
 
 
 class Member:
-    def __init__(self, app, phone, full_name, birth_date="2003-04-12"):
+    def __init__(self, app, phone, full_name, birth_date="2003-04-12", categories=()):
         self.app, self.phone, self.full_name, self.birth_date = app, phone, full_name, birth_date
+        self.categories = categories
 
     def sign_in_or_register(self):
         """On the sign-in page: the phone, then register (a new phone) and the code."""
@@ -14,6 +15,8 @@ class Member:
         app.press(app.t("auth.register"))
         app.fill(app.t("member.full_name"), self.full_name)
         app.fill(app.t("member.birth_date"), self.birth_date)
+        for category in self.categories:
+            app.check(app.t(f"member.category.{category}"))
         app.check(app.t("member.consent"))
         app.press(app.t("auth.register_submit"))
         self.enter_code()

@@ -1,9 +1,8 @@
 // My bookings: upcoming and past; cancel, reschedule (consultations), add to
 // calendar; my waitlist places, and an offered seat to accept or decline
 // before its offer runs out (a countdown).
-import { get, intentDone, intentKey, post } from "../api.js";
+import { download, get, intentDone, intentKey, post } from "../api.js";
 import * as catalog from "../catalog.js";
-import { icsFile } from "../ics.js";
 import { named, t, when } from "../i18n.js";
 import { render } from "../router.js";
 import { banner, busy, confirmDialog, empty, errorBox, h, load, notice, replace } from "../ui.js";
@@ -15,7 +14,9 @@ export default async function myBookingsPage({ main, query, isCurrent }) {
   const flash = query.booked ? notice(t("mine.booked")) : query.moved ? notice(t("mine.moved")) : null;
   replace(main, h("h1", {}, t("mine.title")), flash, box);
   const fetcher = async () => {
-    const [mine, names] = await Promise.all([get("/v1/me/bookings", { limit: 100 }), catalog.index()]);
+    const [mine, waitlist, names] = await Promise.all([
+      get("/v1/me/bookings", { limit: 100 }), get("/v1/me/waitlist", { limit: 100 }), catalog.index()]);
+    mine.waitlist = waitlist.items;
     // spaces are named by their centre's page
     const centreIds = [...new Set(mine.items.filter((b) => b.kind === "space").map((b) => b.centre_id))];
     const centres = await Promise.all(centreIds.map((id) => catalog.centre(id)));
@@ -63,7 +64,8 @@ function bookingCard(b, names, upcoming) {
       actions.append(h("a", { class: "button secondary", href: `#/book?reschedule=${b.id}&service=${b.service_id}&centre=${b.centre_id}` }, t("mine.reschedule")));
     }
     actions.append(
-      h("a", { class: "button secondary", download: `jastar-${b.id}.ics`, href: icsFile(b, what, centre) }, t("mine.calendar")),
+      h("button", { type: "button", class: "secondary", dataset: { action: "calendar" }, onclick: (event) => busy(event.currentTarget,
+        () => download(`/v1/me/bookings/${b.id}.ics`, `jastar-${b.id}.ics`).catch((err) => replace(result, errorBox(err)))) }, t("mine.calendar")),
       h("button", { type: "button", class: "secondary", dataset: { action: "cancel" }, onclick: (event) => cancel(event.currentTarget, b, what, result) }, t("mine.cancel")));
   }
   return h("li", { class: "card booking", dataset: { booking: b.id, state: b.state, kind: b.kind } },

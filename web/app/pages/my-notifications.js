@@ -1,4 +1,68 @@
-import { h, replace } from "../ui.js";
-export default async function page({ main }) {
-  replace(main, h("h1", {}, "…"));
+// My messages (what was sent, by which channel, when) and my preferences:
+// the channels I want, and the language messages come in.
+import { api, get } from "../api.js";
+import { keepDraft, values } from "../forms.js";
+import { has, LANGUAGES, t, when } from "../i18n.js";
+import { busy, clearErrors, empty, field, fieldErrors, h, load, notice, replace, uid } from "../ui.js";
+
+const CHANNELS = ["sms", "email", "telegram"];
+
+export default async function myNotificationsPage({ main }) {
+  const prefsBox = h("div", {});
+  const listBox = h("div", {});
+  replace(main, h("h1", {}, t("notes.title")),
+    h("section", { "aria-labelledby": "prefs-h" }, h("h2", { id: "prefs-h" }, t("notes.preferences")), prefsBox),
+    h("section", { "aria-labelledby": "list-h" }, h("h2", { id: "list-h" }, t("notes.sent")), listBox));
+  load(prefsBox, () => Promise.all([get("/v1/me/notification-preferences"), get("/v1/me")]), ([prefs, me]) => preferencesForm(prefs, me));
+  load(listBox, () => get("/v1/me/notifications", { limit: 50 }), (page) => (page.items.length
+    ? h("ul", { class: "cards" }, ...page.items.map((m) => h("li", { class: "card", dataset: { message: m.id } },
+      h("h3", {}, has(`notes.type.${m.message_type}`) ? t(`notes.type.${m.message_type}`) : m.message_type),
+      h("p", { class: "muted" }, m.created_at ? when.dateTime(m.created_at) : "", " · ", has(`notes.channel.${m.channel}`) ? t(`notes.channel.${m.channel}`) : m.channel),
+      h("p", { class: `badge ${m.status}` }, has(`notes.state.${m.status}`) ? t(`notes.state.${m.status}`) : m.status))))
+    : empty(t("notes.none"))));
+}
+
+function preferencesForm(prefs, me) {
+  const telegram = h("input", { name: "telegram_chat_id", inputmode: "numeric", value: prefs.telegram_chat_id || "" });
+  const save = h("button", { type: "submit", class: "primary" }, t("common.save"));
+  const result = h("div", { "aria-live": "polite" });
+  const form = h("form", { novalidate: true, dataset: { form: "preferences" } },
+    h("fieldset", { class: "choices" }, h("legend", {}, t("notes.channels")),
+      ...CHANNELS.map((channel) => {
+        const id = uid("ch");
+        return h("div", { class: "choice" },
+          h("input", { type: "checkbox", id, name: `channel_${channel}`, checked: prefs.channels.includes(channel) }),
+          h("label", { for: id }, t(`notes.channel.${channel}`)));
+      })),
+    field(t("notes.telegram_chat"), telegram, t("notes.telegram_hint")),
+    h("fieldset", { class: "choices" }, h("legend", {}, t("member.language")),
+      ...LANGUAGES.map((lang) => {
+        const id = uid("lang");
+        return h("div", { class: "choice" },
+          h("input", { type: "radio", id, name: "language", value: lang, checked: me.language === lang }),
+          h("label", { for: id, lang }, t(`lang.name.${lang}`)));
+      })),
+    result, save);
+  const draft = keepDraft(form, "preferences");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    replace(result);
+    const data = values(form);
+    const channels = CHANNELS.filter((c) => data[`channel_${c}`]);
+    busy(save, async () => {
+      try {
+        await api("PUT", "/v1/me/notification-preferences", { body: { channels, telegram_chat_id: data.telegram_chat_id || null } });
+        if (data.language && data.language !== me.language) {
+          await api("PATCH", "/v1/me", { body: { language: data.language } });
+          me.language = data.language;
+        }
+        draft.clear();
+        replace(result, notice(t("common.saved")));
+      } catch (err) {
+        fieldErrors(form, err, { channels: "channel_sms" });
+      }
+    });
+  });
+  return form;
 }

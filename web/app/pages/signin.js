@@ -7,7 +7,7 @@ import { keepDraft, values } from "../forms.js";
 import { language, named, t } from "../i18n.js";
 import { go } from "../router.js";
 import * as session from "../session.js";
-import { busy, clearErrors, field, fieldErrors, h, notice, replace, setFieldError } from "../ui.js";
+import { busy, clearErrors, field, fieldErrors, h, notice, replace, setFieldError, uid } from "../ui.js";
 
 const YOUTH = [14, 35];
 
@@ -94,6 +94,7 @@ export default async function signinPage({ main, query }) {
         h("option", { value: "" }, t("member.district_none")),
         ...districts.map((d) => h("option", { value: d.id }, named(d))))),
       field(t("member.iin"), h("input", { name: "iin", inputmode: "numeric", maxlength: "12", pattern: "[0-9]{12}" }), t("member.iin_hint")),
+      categoriesField([]),
       h("div", { class: "field check", dataset: { field: "consent" } },
         h("input", { type: "checkbox", name: "consent", id: "consent", required: true, "aria-describedby": "consent-error" }),
         h("label", { for: "consent" }, t("member.consent")),
@@ -105,7 +106,7 @@ export default async function signinPage({ main, query }) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearErrors(form);
-      const data = values(form);
+      const { categories, ...data } = splitCategories(values(form));
       if (!data.full_name) return setFieldError(form, "full_name", t("form.required"));
       if (!data.birth_date) return setFieldError(form, "birth_date", t("form.required"));
       if (!ageFits(data.birth_date)) return setFieldError(form, "birth_date", t("member.age_range"));
@@ -113,7 +114,7 @@ export default async function signinPage({ main, query }) {
       if (!data.consent) return setFieldError(form, "consent", t("member.consent_required"));
       return busy(form.querySelector("[type=submit]"), async () => {
         try {
-          await post("/v1/members", { ...data, phone, language: language(), consent: true });
+          await post("/v1/members", { ...data, categories, phone, language: language(), consent: true });
           draft.clear();
           const answer = await post("/v1/auth/otp", { phone, role });
           codeStep(answer, t("auth.registered"));
@@ -142,4 +143,26 @@ function ageFits(iso) {
   let age = now.getFullYear() - born.getFullYear();
   if (now < new Date(now.getFullYear(), born.getMonth(), born.getDate())) age -= 1;
   return age >= YOUTH[0] && age <= YOUTH[1];
+}
+
+// who a member is, for programmes meant for a group (the sewing workshop is
+// for young women and mothers); the registry's categories
+export const CATEGORIES = ["young_women_and_mothers", "student", "job_seeker", "young_parent", "disability"];
+
+export function categoriesField(chosen) {
+  return h("fieldset", { class: "choices", dataset: { field: "categories" } },
+    h("legend", {}, t("member.categories")),
+    h("p", { class: "hint" }, t("member.categories_hint")),
+    ...CATEGORIES.map((name) => {
+      const id = uid("cat");
+      return h("div", { class: "choice" },
+        h("input", { type: "checkbox", id, name: `category_${name}`, checked: chosen.includes(name) }),
+        h("label", { for: id }, t(`member.category.${name}`)));
+    }));
+}
+
+export function splitCategories(data) {
+  const out = { ...data, categories: CATEGORIES.filter((name) => data[`category_${name}`]) };
+  for (const name of CATEGORIES) delete out[`category_${name}`];
+  return out;
 }

@@ -30,6 +30,7 @@ CONTRACT_METRICS = {
     "jastar_bookings_total": {"centre", "kind", "state"},
     "jastar_http_requests_total": {"route", "method", "status"},
     "jastar_http_request_seconds": {"route"},
+    "jastar_rpc_expired_total": {"service", "method"},
 }
 HISTOGRAMS = {"jastar_entrypoint_latency_seconds", "jastar_http_request_seconds"}
 # from the RabbitMQ Prometheus plugin (per-object metrics) and Prometheus itself

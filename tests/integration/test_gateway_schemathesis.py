@@ -4,8 +4,9 @@ well-formed or not, may cause a 5xx, and every response must match the
 schema the document declares for it (problem+json for errors included).
 
 Each operation gets a bounded number of generated requests, valid and
-invalid, once with the admin API key and once anonymously. Failures are
-collected (not stopped at) so one run reports them all.
+invalid, once with the admin API key, once as a signed-in member and once
+anonymously. Failures are collected (not stopped at) so one run reports
+them all.
 
 A run has a time budget, shared out between the operations: on a slow or
 busy machine an operation that has used its share sends only its first few
@@ -15,6 +16,7 @@ eventlet its timer is a thread, which can only exit the process.) The report say
 requests were sent and how slow the slowest were."""
 import subprocess
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,7 +38,8 @@ AT_LEAST = 3  # requests per operation and mode, unless twice the budget is spen
 REQUEST_SECONDS = 15  # the gateway answers 503 after its 10 s RPC deadline
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
-CALLERS = {"admin": {"X-Api-Key": ADMIN_KEY}, "anonymous": {}}
+# a member's token is made for the run (member_headers): their own routes answer 2xx only to them
+CALLERS = {"admin": {"X-Api-Key": ADMIN_KEY}, "anonymous": {}, "member": None}
 CREDENTIALS = ("Authorization", "X-Api-Key")  # bad ones are test_gateway_access.py's business
 
 
@@ -68,6 +71,19 @@ def schema(seeded):
     # from_url leaves out the operation that serves the document itself (GET /openapi.json);
     # the same document from a dict keeps every operation, so nothing is skipped
     return schemathesis.openapi.from_dict(loaded.raw_schema)
+
+
+@pytest.fixture(scope="module")
+def member_headers(seeded):
+    """A member signed in, so that the member routes' answers are checked against their schemas."""
+    phone = f"+7 705 {uuid.uuid4().int % 900 + 100} {uuid.uuid4().int % 90 + 10} {uuid.uuid4().int % 90 + 10}"
+    made = requests.post(seeded.url + "/v1/members", json={
+        "full_name": "Aigerim Fuzz", "birth_date": "2004-05-17", "phone": phone, "language": "kk",
+        "consent": True}, timeout=30)
+    assert made.status_code == 201, made.text
+    code = requests.post(seeded.url + "/v1/auth/otp", json={"phone": phone}, timeout=30).json()["code"]
+    token = requests.post(seeded.url + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30)
+    return {"Authorization": "Bearer " + token.json()["access_token"]}
 
 
 def fuzz(schema, base_url, headers, budget=BUDGET_SECONDS):
@@ -159,13 +175,14 @@ def report(name, tally, seconds):
 # beyond twice the budget: one last request, and the module's set-up (the first caller pays it)
 @pytest.mark.timeout(2 * BUDGET_SECONDS + REQUEST_SECONDS + 180)
 @pytest.mark.parametrize("caller", sorted(CALLERS))
-def test_the_gateway_keeps_its_openapi_contract(system, schema, caller):
+def test_the_gateway_keeps_its_openapi_contract(system, schema, caller, request):
     document = requests.get(system.url + "/openapi.json", timeout=30).json()
     declared = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item}
     loaded = {result.ok().label for result in schema.get_all_operations()}
     assert loaded == declared, "every operation the document declares is fuzzed"
     started = time.monotonic()
-    tally = fuzz(schema, system.url, CALLERS[caller])
+    headers = CALLERS[caller] if CALLERS[caller] is not None else request.getfixturevalue("member_headers")
+    tally = fuzz(schema, system.url, headers)
     report(caller, tally, time.monotonic() - started)
     assert tally.operations >= 40 and tally.requests >= tally.operations * len(MODES)
     unfuzzed = [f"{operation.label} {mode.value}" for operation in (r.ok() for r in schema.get_all_operations())

@@ -96,6 +96,8 @@ export const when = {
     const p = parts(iso);
     return t("date.long", { ...p, wd: list("date.weekdays")[p.weekday] });
   },
+  // a calendar date (YYYY-MM-DD, no time): a birth date
+  calendarDay: (day) => when.date(`${day}T12:00:00+05:00`),
   dateTime: (iso) => {
     const p = parts(iso);
     return t("date.date_time", { ...p, wd: list("date.weekdays_short")[p.weekday] });

@@ -3,7 +3,7 @@
 import { api, get, post } from "../api.js";
 import * as catalog from "../catalog.js";
 import { keepDraft, values } from "../forms.js";
-import { named, t } from "../i18n.js";
+import { named, t, when } from "../i18n.js";
 import { go } from "../router.js";
 import { categoriesField, splitCategories } from "./signin.js";
 import * as session from "../session.js";
@@ -23,7 +23,7 @@ function profileForm(me, districts) {
   const form = h("form", { novalidate: true, dataset: { form: "profile" } },
     h("dl", { class: "facts" },
       h("dt", {}, t("auth.phone")), h("dd", {}, me.phone || "—"),
-      h("dt", {}, t("member.birth_date")), h("dd", {}, me.birth_date || "—"),
+      h("dt", {}, t("member.birth_date")), h("dd", {}, me.birth_date ? when.calendarDay(me.birth_date) : "—"),
       me.iin ? [h("dt", {}, t("field.iin")), h("dd", {}, me.iin)] : null),
     field(t("member.full_name"), h("input", { name: "full_name", autocomplete: "name", value: me.full_name || "" })),
     field(t("member.email"), h("input", { name: "email", type: "email", autocomplete: "email", value: me.email || "" })),

@@ -175,3 +175,11 @@ def test_bad_periods_and_unknown_names_are_refused(live):
         figures(live, "overview", query={**WEEK, "centre_id": "nowhere"})
     with pytest.raises(InvalidInput):
         reports.build(live(), ADMIN, "everything", WEEK, SETTINGS)
+
+
+def test_events_applied_in_batches_give_the_same_figures(tmp_path, live):
+    events = scenario()[0]
+    batched = store(tmp_path / "batched.db")
+    for n in range(0, len(events), 7):
+        facts.apply_events(batched(), events[n:n + 7] + events[n:n + 1], HASHER)  # one twice in each
+    assert all_figures(batched) == all_figures(live)

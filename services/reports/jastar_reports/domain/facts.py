@@ -99,6 +99,21 @@ def apply_event(uow, envelope, hasher):
         return True
 
 
+def apply_events(uow, envelopes, hasher):
+    """Apply many events in one transaction (a replay or a benchmark: the same
+    rules, one commit). Returns how many were not duplicates."""
+    with uow:
+        fresh = 0
+        for envelope in envelopes:
+            kind = envelope.type.split(".")[0]
+            consumer = CONSUMERS["booking" if kind in ("booking", "waitlist") else "registry"]
+            if uow.first_delivery(consumer, envelope):
+                apply_data(uow, envelope.type, envelope.data, envelope.time, hasher)
+                fresh += 1
+        uow.commit()
+        return fresh
+
+
 def apply_data(uow, event_type, data, event_time, hasher):
     kind, verb = event_type.split(".", 1)
     if kind == "booking":

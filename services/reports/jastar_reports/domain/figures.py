@@ -133,7 +133,7 @@ def reach(uow, scope, settings):
         served = len({f["member_hash"] for f in mine})
         return {"level": level, "id": obj_id, "district_id": district_id, "youth_population": population,
                 "members_served": served, "new_members": new,
-                "share_of_youth": None if not population else round(served / population, 6)}
+                "share_of_youth": None if not population else round(served / population, 8)}
 
     rows = []
     for region_id, region in sorted(scope.regions.items()):

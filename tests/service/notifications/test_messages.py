@@ -4,7 +4,6 @@ import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import eventlet
 from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import update
 
@@ -45,7 +44,7 @@ def test_the_same_event_twice_sends_one_message_per_channel(world):
         world.publish(event)
         world.publish(event)
     world.wait_messages(SENT, 2)
-    eventlet.sleep(0.5)
+    world.call("send_due")  # a sender pass of our own: whatever else were due, it would go now
     assert len(world.messages()) == 2
     assert len(world.providers.sms_requests) == 1 and len(world.smtp.messages()) == 1
 
@@ -151,10 +150,15 @@ def test_login_code_goes_by_sms_and_is_not_kept(world):
 
 
 def _make_reminders_due(url):
+    """Rows made due instead of waiting for them: every reminder's time is now."""
     engine = make_engine(url, pool_size=1)
     with engine.begin() as conn:
         conn.execute(update(reminders).values(due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
     engine.dispose()
+
+
+def _scheduled(world):
+    assert wait_for(lambda: query(world.url, "SELECT state FROM reminders") == [{"state": "scheduled"}])
 
 
 def _soon(seconds):
@@ -165,9 +169,11 @@ def _soon(seconds):
 def test_a_due_reminder_is_sent_once(start_world):
     world = start_world(REMINDER_OFFSETS="2h")
     member("m-1", "ru", "+7 701 000 00 01")
-    world.publish(booking_event("booking.confirmed", starts_at=_soon(1.5)))
+    world.publish(booking_event("booking.confirmed", starts_at=_soon(600)))
+    _scheduled(world)
+    _make_reminders_due(world.url)
     world.wait_messages(f"{SENT} AND message_type = 'reminder' AND channel = 'sms'", 1)
-    eventlet.sleep(1.0)
+    world.call("send_due")  # another pass finds nothing more to send
     assert len(world.messages("message_type = 'reminder'")) == 2  # sms + email (skipped: none on file)
     texts = [r["text"] for r in world.providers.sms_requests]
     assert sum(t.startswith("Напоминаем") for t in texts) == 1
@@ -176,13 +182,14 @@ def test_a_due_reminder_is_sent_once(start_world):
 def test_a_booking_cancelled_before_its_reminder_gets_none(start_world):
     world = start_world(REMINDER_OFFSETS="2h")
     member("m-1", "ru", "+7 701 000 00 01")
-    starts = _soon(10)  # the reminder comes due in 10 s: time for both events to be handled first
+    starts = _soon(600)  # not due before both events are handled; then made due below
     world.publish(booking_event("booking.confirmed", starts_at=starts))
     world.publish(booking_event("booking.cancelled", starts_at=starts))
     world.wait_messages(f"{SENT} AND channel = 'sms'", 2)  # the confirmation and the cancellation
     until_due = (starts - timedelta(hours=2) - datetime.now(timezone.utc)).total_seconds()
     assert until_due > 0, "the cancellation was handled after the reminder was due: the test proves nothing"
-    eventlet.sleep(until_due + 2)
+    _make_reminders_due(world.url)
+    world.call("send_due")  # a sender pass with every reminder due: a live one would go now
     assert world.messages("message_type = 'reminder'") == []
     # handled in order: scheduled then cancelled; out of order: never scheduled
     assert {r["state"] for r in query(world.url, "SELECT state FROM reminders")} <= {"cancelled"}
@@ -208,7 +215,7 @@ def test_a_reminder_due_while_the_service_is_down_is_sent_once_after_it_starts(s
     world = start_world(REMINDER_OFFSETS="2h")
     member("m-1", "ru", "+7 701 000 00 01")
     world.publish(booking_event("booking.confirmed", starts_at=_soon(600)))
-    assert wait_for(lambda: query(world.url, "SELECT state FROM reminders") == [{"state": "scheduled"}])
+    _scheduled(world)
     world.container.stop()
     # the reminder falls due with nobody running (moved, not waited for: on a
     # busy machine a stop can take longer than any short wait)
@@ -216,5 +223,5 @@ def test_a_reminder_due_while_the_service_is_down_is_sent_once_after_it_starts(s
     assert world.messages("message_type = 'reminder'") == []
     again = start_world(REMINDER_OFFSETS="2h")
     again.wait_messages(f"{SENT} AND message_type = 'reminder' AND channel = 'sms'", 1)
-    eventlet.sleep(1)
+    again.call("send_due")  # another pass finds nothing more to send
     assert sum(r["text"].startswith("Напоминаем") for r in world.providers.sms_requests) == 1

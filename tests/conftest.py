@@ -87,14 +87,25 @@ def new_pg_database(pg_admin):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request):
-    return request.param
+@pytest.fixture
+def backend():
+    """PostgreSQL, as in compose and production. A test of what differs on
+    SQLite (locking, migrations) runs on both, by parametrising this name:
+    @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])."""
+    return "postgresql"
+
+
+def pytest_collection_modifyitems(items):
+    # the fault tests stop the broker and kill processes: all of them are slow
+    faults = Path(__file__).parent / "faults"
+    for item in items:
+        if faults in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def database_url(backend, new_pg_database, tmp_path):
-    """An empty database on the parametrised backend."""
+    """An empty database on the backend (PostgreSQL unless the test parametrises it)."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return new_pg_database("test")
@@ -102,7 +113,7 @@ def database_url(backend, new_pg_database, tmp_path):
 
 @pytest.fixture
 def service_database(backend, new_pg_database, tmp_path):
-    """Factory: a migrated database for a service, on the parametrised backend."""
+    """Factory: a migrated database for a service, on the backend."""
 
     def make(service):
         if backend == "sqlite":

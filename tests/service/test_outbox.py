@@ -1,4 +1,6 @@
-"""The transactional outbox against real RabbitMQ, on SQLite and PostgreSQL."""
+"""The transactional outbox against real RabbitMQ, on SQLite and PostgreSQL
+(the relay claims rows its own way on each)."""
+import pytest
 from sqlalchemy import select, update
 
 from jastar_common import tables
@@ -25,6 +27,7 @@ def _declared(amqp_uri):
         declare_topology(conn)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_an_event_is_published_if_and_only_if_its_transaction_commits(
         rabbit_config, amqp_uri, database_url):
     url = database_url

@@ -1,9 +1,11 @@
-"""Idempotent, retrying event consumption against real RabbitMQ, on SQLite
-and PostgreSQL: duplicates have one effect, failures retry then dead-letter,
-dead letters replay, and early events wait for their consumer."""
+"""Idempotent, retrying event consumption against real RabbitMQ, on
+PostgreSQL (concurrent duplicates on SQLite too, whose locking differs):
+duplicates have one effect, failures retry then dead-letter, dead letters
+replay, and early events wait for their consumer."""
 import time
 
 import eventlet
+import pytest
 from kombu import Connection
 from nameko.testing.services import entrypoint_waiter
 
@@ -47,6 +49,7 @@ def test_the_same_event_delivered_twice_has_one_effect(
     assert effect_times(database_url) == {event.id: 1, other.id: 1}
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_concurrent_duplicates_have_one_effect(
         rabbit_config, amqp_uri, container_factory, database_url):
     container = start_flaky(container_factory, database_url)

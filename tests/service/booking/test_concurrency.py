@@ -1,7 +1,10 @@
 """No double booking under concurrency, through real RPC, on SQLite and
-PostgreSQL; a full course's waitlist keeps its order under a stampede."""
+PostgreSQL (each locks its own way); a full course's waitlist keeps its order
+under a stampede."""
 import random
 from datetime import timedelta
+
+import pytest
 
 from jastar_booking.domain.policies import Policy
 from jastar_booking.domain.sweeper import sweep
@@ -10,6 +13,10 @@ from jastar_common.errors import SlotTaken
 
 from .conftest import client, events
 from .world import local
+
+
+# the stress rounds: slow, and on both backends, whose locking differs
+stress = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 
 
 def gather(calls):
@@ -23,6 +30,8 @@ def gather(calls):
     return out
 
 
+@pytest.mark.slow
+@stress
 def test_fifty_requests_for_one_slot_twenty_rounds_exactly_one_each(booking):
     with client(booking.amqp_uri) as rpc:
         for round_ in range(20):
@@ -40,6 +49,8 @@ def test_fifty_requests_for_one_slot_twenty_rounds_exactly_one_each(booking):
     assert len(events(booking.url, "booking.confirmed")) == 20
 
 
+@pytest.mark.slow
+@stress
 def test_overlapping_ranges_of_different_lengths_never_both_hold_the_studio(booking):
     rng = random.Random(7)
     base = local(booking.day, 10)
@@ -63,6 +74,8 @@ def test_overlapping_ranges_of_different_lengths_never_both_hold_the_studio(book
                for kind, v in results if kind == "error")
 
 
+@pytest.mark.slow
+@stress
 def test_two_hundred_enrolments_for_ten_seats_then_cancellations_and_an_expired_offer(booking):
     with client(booking.amqp_uri) as rpc:
         results = gather([rpc.booking.create_booking.call_async(

@@ -1,4 +1,4 @@
-"""Booking's rules at their edges, through RPC, on SQLite and PostgreSQL. No
+"""Booking's rules at their edges, through RPC, on PostgreSQL. No
 registry runs in these tests: booking works from its own copy."""
 import uuid
 from datetime import datetime, timedelta

@@ -6,7 +6,7 @@ PACKAGES := -e libs/jastar-common -e services/registry -e services/booking \
             -e services/notifications -e services/reports -e gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test clean
+.PHONY: install run test test-fast clean
 
 install: $(INSTALLED)
 
@@ -23,6 +23,11 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# the inner loop: unit, service (PostgreSQL), ops and integration, without the
+# slow stress, fuzzing and fault tests (and without the browser); CI runs `make test`
+test-fast: install
+	$(BIN)/pytest -m "not slow" tests/unit tests/service tests/ops tests/integration
 
 clean:
 	rm -rf $(VENV) var

@@ -173,6 +173,7 @@ def report(name, tally, seconds):
 
 
 # beyond twice the budget: one last request, and the module's set-up (the first caller pays it)
+@pytest.mark.slow  # the fuzzing run
 @pytest.mark.timeout(2 * BUDGET_SECONDS + REQUEST_SECONDS + 180)
 @pytest.mark.parametrize("caller", sorted(CALLERS))
 def test_the_gateway_keeps_its_openapi_contract(system, schema, caller, request):

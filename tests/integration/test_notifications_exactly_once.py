@@ -65,6 +65,7 @@ def publish_all(amqp_uri, envelopes):
                              routing_key=envelope.type, message_id=envelope.id, delivery_mode=2)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(3 * STAGE_SECONDS + 120)  # its three stages' own deadlines come first
 def test_a_thousand_confirmations_through_two_sigkills_are_sent_exactly_once(
         amqp_uri, container_factory, new_pg_database, tmp_path):

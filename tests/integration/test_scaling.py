@@ -8,6 +8,7 @@ import signal
 import time
 import uuid
 
+import pytest
 import requests
 from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcClient
@@ -38,6 +39,7 @@ def test_every_process_serves_health_and_metrics(system):
         system.metrics("gateway")
 
 
+@pytest.mark.slow  # a second process, 400 events, a SIGKILL
 def test_two_booking_processes_share_the_work_and_take_over_from_a_killed_one(system):
     system.start("booking", replica="booking-2")
     system.wait_healthy("booking-2")
@@ -78,6 +80,7 @@ def test_two_booking_processes_share_the_work_and_take_over_from_a_killed_one(sy
     assert {f"scale-{run}-{n}" for n in range(N)} <= centres
 
 
+@pytest.mark.slow  # a second process and 400 events
 def test_two_notifications_processes_share_the_event_work_once_each(system):
     system.start("notifications", replica="notifications-2")
     system.wait_healthy("notifications-2")

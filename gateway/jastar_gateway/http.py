@@ -237,7 +237,11 @@ class JsonRoute(HttpRequestHandler):
             return Response(body, status=status, content_type="application/json",
                             headers={"Idempotent-Replayed": "true"})
         response = super().handle_request(request)
-        idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
+        try:
+            idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
+        except Exception:  # the gateway's database failed: the client still gets what was done
+            log.warning("could not keep the answer to an Idempotency-Key; a repeat runs again after "
+                        "the lease", exc_info=True)
         return response
 
     def _http_details(self, request, response):

@@ -18,6 +18,11 @@ from .accounts import idempotency_keys
 
 HEADER = "Idempotency-Key"
 KEEP_HOURS = 24
+# a key claimed this long ago and still unanswered lost its request (the
+# gateway process died, or its database failed before the answer was kept):
+# a repeat takes it over and runs again, which the owning service's own
+# idempotency makes safe (a booking's key is unique per member)
+LEASE_SECONDS = 30
 
 
 class KeyReused(RuleBroken):
@@ -47,6 +52,12 @@ def begin(uow, caller, key, print_, now=None):
             idempotency_keys.c.created_at < now - timedelta(hours=KEEP_HOURS)))
         claimed = insert_once(session, idempotency_keys, dict(
             caller=caller, key=key, fingerprint=print_, status=None, body=None, created_at=now))
+        if not claimed:  # an abandoned claim of the same request: take it over
+            claimed = session.execute(update(idempotency_keys).where(
+                idempotency_keys.c.caller == caller, idempotency_keys.c.key == key,
+                idempotency_keys.c.status.is_(None), idempotency_keys.c.fingerprint == print_,
+                idempotency_keys.c.created_at < now - timedelta(seconds=LEASE_SECONDS),
+            ).values(created_at=now)).rowcount == 1
         row = None if claimed else session.execute(select(idempotency_keys).where(
             idempotency_keys.c.caller == caller, idempotency_keys.c.key == key)).mappings().first()
         uow.commit()
@@ -54,7 +65,7 @@ def begin(uow, caller, key, print_, now=None):
         return None
     if row is None or row["status"] is None:
         raise Conflict("a request with this Idempotency-Key is still being answered; try again",
-                       fields={HEADER: ["in use by a request still running"]})
+                       fields={HEADER: ["in use by a request still running"]}, retry_after=2)
     if row["fingerprint"] != print_:
         raise KeyReused("this Idempotency-Key was used for a different request",
                         rule="idempotency_key_reused",

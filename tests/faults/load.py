@@ -81,7 +81,8 @@ class Client:
             answer = Answer(time.monotonic(), response.status_code, time.monotonic() - started,
                             response.headers.get("Retry-After"))
             self.answers.append(answer)
-            if response.status_code == 503:
+            # 503, or 409 "this key's request is still being answered": come back as told
+            if response.status_code == 503 or (response.status_code == 409 and answer.retry_after):
                 time.sleep(min(RETRY_AFTER_CAP, float(answer.retry_after or 1)))
                 continue
             if response.status_code == 201:

@@ -122,6 +122,11 @@ class Reschedule(StrictSchema):
     ends_at = UtcDateTime()
 
 
+class ScheduleQuery(Page):
+    specialist_id = fields.String(validate=ID)
+    centre_id = fields.String(validate=ID)
+
+
 class DayQuery(Page):
     date = fields.Date(required=True, validate=SANE_DATE)
 

@@ -28,9 +28,8 @@ export async function api(method, path, { body, query, idempotencyKey, signal } 
     }
     if ([...params].length) url += `?${params}`;
   }
-  const headers = { Accept: "application/json", "Accept-Language": language() || "ru" };
-  const token = session.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = { Accept: "application/json", ...credentials() };
+  const token = headers.Authorization || headers["X-Api-Key"];
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   let response;
@@ -57,6 +56,16 @@ export async function api(method, path, { body, query, idempotencyKey, signal } 
     throw problem;
   }
   return data;
+}
+
+// who is asking, and in which language: a member's or staff's token, or an admin's key
+export function credentials() {
+  const headers = { "Accept-Language": language() || "ru" };
+  const token = session.token();
+  const key = session.apiKey();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  else if (key) headers["X-Api-Key"] = key;
+  return headers;
 }
 
 export const get = (path, query) => api("GET", path, { query });

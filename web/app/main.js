@@ -33,12 +33,16 @@ export function header() {
   const role = session.signedIn("member") ? "member" : session.role() || "anonymous";
   const items = nav[role] || nav.anonymous;
   const current = parse().path;
+  // the menu item for this page: the longest href this path starts with ("/desk/walk-in", not "/desk")
+  const active = items.map((item) => item.href.slice(1))
+    .filter((path) => current === path || current.startsWith(`${path}/`) || (path.length > 1 && current.startsWith(path)))
+    .sort((a, b) => b.length - a.length)[0];
   const other = LANGUAGES.find((lang) => lang !== language());
   const signedIn = Boolean(session.current());
   replace(top,
     h("a", { class: "brand", href: "#/" }, h("span", { class: "logo", "aria-hidden": "true" }, "J"), "Jastar Hub"),
     h("nav", { "aria-label": t("nav.label") }, h("ul", {}, ...items.map((item) => h("li", {},
-      h("a", { href: item.href, "aria-current": current.startsWith(item.href.slice(1)) ? "page" : null }, t(item.label)))))),
+      h("a", { href: item.href, "aria-current": item.href.slice(1) === active ? "page" : null }, t(item.label)))))),
     h("div", { class: "top-actions" },
       h("button", {
         type: "button", class: "link", lang: other, dataset: { lang: other }, title: t("lang.switch_to"),

@@ -51,9 +51,11 @@ export async function render() {
     return settle(view, mine);
   }
   const { route, params } = found;
-  if (route.auth && !session.signedIn(route.auth)) {
+  const roles = [].concat(route.auth || []);  // e.g. ["staff", "admin"]: either may come in
+  if (roles.length && !roles.some((role) => session.signedIn(role))) {
     const next = encodeURIComponent(here());
-    location.replace(`#/signin?next=${next}${route.auth === "member" ? "" : `&role=${route.auth}`}`);
+    const signin = roles[0] === "admin" ? "#/admin/signin?" : `#/signin?${roles[0] === "member" ? "" : `role=${roles[0]}&`}`;
+    location.replace(`${signin}next=${next}`);
     return undefined;
   }
   replace(view, loading());

@@ -1,5 +1,5 @@
 """The centre desk (staff, per centre) and administration (admins)."""
-from jastar_common.errors import InvalidInput
+from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
 from .. import accounts, auth, responses, schemas
@@ -85,6 +85,12 @@ class StaffRoutes:
     # reference data: staff for their centres' spaces, programmes, sessions and
     # specialists; admins for everything (the registry decides)
 
+    @route("GET", "/v1/schedules", "Specialists' weekly schedules of any status, by specialist or "
+           "centre (to edit them under /v1/admin/schedule)", "admin", roles=DESK,
+           query=schemas.ScheduleQuery, response=responses.SchedulePage)
+    def list_schedules(self, request):
+        return self.call("registry", "list", "schedule", request.jastar_query)
+
     @route("POST", "/v1/admin/<string:kind>", "Create reference data of a kind", "admin", roles=DESK,
            body=schemas.CatalogueObject, status=201, response=KIND_SCHEMAS,
            location="/v1/admin/{kind}/{id}")
@@ -119,6 +125,15 @@ class StaffRoutes:
             raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
         return accounts.add_staff(self.db.unit_of_work(), phone, body["full_name"], body["role"],
                                   body["centre_ids"])
+
+    @route("GET", "/v1/staff/me", "My staff account: my role and the centres I work at", "desk",
+           roles=DESK, response=responses.StaffAccount)
+    def my_staff_account(self, request):
+        caller = request.environ["jastar.caller"]
+        account = accounts.staff_by_id(self.db.unit_of_work(), caller.id)
+        if account is None:  # the bootstrap admin (ADMIN_API_KEY) has no account: all centres are theirs
+            raise NotFound("no staff account", entity="staff_account", id=caller.id)
+        return account
 
     @route("GET", "/v1/staff", "Staff accounts", "admin", roles=ADMIN, query=schemas.Page,
            response=responses.StaffPage)

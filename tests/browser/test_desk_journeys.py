@@ -1,0 +1,261 @@
+"""Centre staff and admins in a real browser, in Kazakh and in Russian: the
+day list (check in, no-show), a walk-in booked on the spot, an admin adding a
+staff account and a webhook, and the reports page's charts and CSV. Every
+page is scanned by axe-core."""
+import csv
+import io
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from page_objects import DESKTOP
+from page_objects.desk import TABLET, Admin, Staff, chart_kinds
+from tests.system import ADMIN_KEY
+
+ADMIN = {"X-Api-Key": ADMIN_KEY}
+KARASAI = "karasai-yrc"
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def new_phone():
+    n = uuid.uuid4().int
+    return f"+7 702 {n % 900 + 100} {n // 1000 % 90 + 10} {n // 100000 % 90 + 10}"
+
+
+def api(base, method, path, expect=(200, 201, 202), **kwargs):
+    response = requests.request(method, base + path, timeout=30, **kwargs)
+    assert response.status_code in expect, f"{method} {path}: {response.status_code} {response.text[:300]}"
+    return response.json() if response.content else None
+
+
+def member_signed_in(base, name):
+    phone = new_phone()
+    made = api(base, "POST", "/v1/members", json={"full_name": name, "birth_date": "2002-03-04", "phone": phone,
+                                                  "language": "kk", "consent": True})
+    code = api(base, "POST", "/v1/auth/otp", json={"phone": phone})["code"]
+    token = api(base, "POST", "/v1/auth/token", json={"phone": phone, "code": code})["access_token"]
+    return made, {"Authorization": f"Bearer {token}"}
+
+
+def book_consultation(base, headers, service_id):
+    """The member books the service's next free slot (the booking service learns
+    new members from events: a few tries)."""
+    slots = api(base, "GET", "/v1/availability", params={"service_id": service_id, "limit": 20})["items"]
+    for attempt in range(60):
+        response = requests.post(base + "/v1/bookings", timeout=30, json={
+            "kind": "consultation", "service_id": service_id, "starts_at": slots[attempt % len(slots)]["starts_at"]},
+            headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+        if response.status_code == 201:
+            return response.json()["booking"]
+        time.sleep(0.5)
+    raise AssertionError(f"could not book {service_id}: {response.text[:300]}")
+
+
+def due_now(system, booking_id):
+    """The clock moves on: the booking starts a minute ago (check-in and no-show
+    are for bookings under way; the API books an hour ahead at least)."""
+    starts = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=1)
+    engine = create_engine(system.base_env["BOOKING_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE bookings SET starts_at = :s, ends_at = :e, hold_until = :e WHERE id = :id"),
+                         {"s": starts, "e": starts + timedelta(minutes=30), "id": booking_id})
+    finally:
+        engine.dispose()
+    return starts.astimezone(ALMATY).date().isoformat()
+
+
+def new_staff(base):
+    phone = new_phone()
+    api(base, "POST", "/v1/staff", headers=ADMIN, json={
+        "phone": phone, "full_name": "Дана Серікова", "role": "staff", "centre_ids": [KARASAI]})
+    return phone
+
+
+@pytest.fixture
+def desk(web):
+    web.viewport(DESKTOP)
+    return web
+
+
+def test_staff_check_a_member_in_and_mark_a_no_show(desk, axe, seeded):
+    base = seeded.url
+    came, came_headers = member_signed_in(base, f"Айгерім {desk.lang}")
+    missed, missed_headers = member_signed_in(base, f"Ерлан {desk.lang}")
+    first = book_consultation(base, came_headers, "jobs")
+    second = book_consultation(base, missed_headers, "lawyer")
+    day = due_now(seeded, first["id"])
+    due_now(seeded, second["id"])
+
+    staff = Staff(desk, new_staff(base))
+    staff.sign_in(f"/desk?centre={KARASAI}&date={day}")
+    assert desk.heading() == desk.t("desk.title")
+    assert staff.state(first["id"]) == "confirmed" and staff.state(second["id"]) == "confirmed"
+    assert came["full_name"] in staff.row(first["id"]).text
+    assert desk.t("state.confirmed") in staff.row(second["id"]).text
+    axe(desk, "day list")
+
+    staff.act(first["id"], "desk.check_in")
+    desk.wait(lambda: staff.state(first["id"]) == "checked_in", message="not checked in")
+    assert desk.t("state.checked_in") in staff.row(first["id"]).text
+
+    desk.click(desk.button(desk.t("desk.no_show"), staff.row(second["id"])))
+    dialog = desk.wait(lambda: desk.find("dialog[open]"))
+    axe(desk, "no-show dialog")
+    desk.click(desk.button(desk.t("desk.no_show"), dialog))
+    desk.wait(lambda: staff.state(second["id"]) == "no_show", message="not marked as a no-show")
+
+    # the API agrees
+    assert api(base, "GET", f"/v1/bookings/{first['id']}", headers=ADMIN)["state"] == "checked_in"
+    assert api(base, "GET", f"/v1/bookings/{second['id']}", headers=ADMIN)["state"] == "no_show"
+    # a second check-in is refused, in the user's language, by the row
+    desk.driver.refresh()
+    desk.wait_ready()
+    assert not desk.find_all(f"tr[data-booking='{first['id']}'] [data-action]")
+
+
+def test_staff_register_a_walk_in_and_book_the_next_free_slot(desk, axe, seeded):
+    base = seeded.url
+    desk.viewport(TABLET)  # the desk on a tablet too
+    staff = Staff(desk, new_staff(base))
+    staff.sign_in("/desk/walk-in")
+    assert desk.heading() == desk.t("desk.walk_in_title")
+    axe(desk, "walk-in: find")
+
+    phone = new_phone()
+    desk.fill(desk.t("auth.phone"), phone)
+    desk.press(desk.t("desk.find"))
+    desk.wait(lambda: desk.find("form[data-form='walk-in-register']"))
+    # consent is asked: without it nothing is sent
+    desk.fill(desk.t("member.full_name"), f"Мадина {desk.lang}")
+    desk.fill(desk.t("member.birth_date"), "2004-09-15")
+    desk.press(desk.t("desk.register"))
+    assert desk.t("member.consent_required") in desk.main_text()
+    axe(desk, "walk-in: register")
+    desk.check(desk.t("desk.consent"))
+    desk.press(desk.t("desk.register"))
+
+    card = desk.wait(lambda: desk.find("[data-member]"))
+    member_id = card.get_attribute("data-member")
+    assert f"Мадина {desk.lang}" in card.text
+    found = api(base, "GET", "/v1/members", headers=ADMIN, params={"phone": phone})
+    assert found["id"] == member_id
+
+    first = desk.wait(lambda: desk.find(".slots button[data-slot]"), message="no free slot offered")
+    starts_at = first.get_attribute("data-slot")
+    axe(desk, "walk-in: next free slots")
+    # the booking service learns a new member from an event: retry until it has
+    for _ in range(30):
+        desk.click(desk.find(".slots button[data-slot]"))
+        desk.settle()
+        if "booked=" in desk.hash:
+            break
+        time.sleep(1)
+    desk.wait(lambda: "booked=" in desk.hash, message="walk-in not booked")
+    desk.settle()
+    booking_id = desk.hash.split("booked=")[1].split("&")[0]
+    assert desk.t("desk.walk_in_booked") in desk.main_text()
+    assert staff.state(booking_id) == "confirmed"
+    booking = api(base, "GET", f"/v1/bookings/{booking_id}", headers=ADMIN)
+    assert booking["member_id"] == member_id and booking["starts_at"][:16] == starts_at[:16]
+    axe(desk, "day list on a tablet")
+
+
+def test_an_admin_adds_a_staff_account_and_a_webhook(desk, axe, seeded):
+    base = seeded.url
+    admin = Admin(desk, ADMIN_KEY)
+    admin.sign_in()
+    assert desk.heading() == desk.t("admin.title")
+    axe(desk, "staff and keys")
+
+    phone = new_phone()
+    name = f"Әсел {desk.lang} {uuid.uuid4().hex[:4]}"
+    # a bad phone is refused next to the field, in the user's language
+    desk.fill(desk.t("admin.col.name"), name)
+    desk.fill(desk.t("auth.phone"), "12")
+    desk.press(desk.t("admin.add_staff"))
+    desk.wait(lambda: desk.find("form[data-form='new-staff'] [name='phone'][aria-invalid='true']"))
+    desk.fill(desk.t("auth.phone"), phone)
+    desk.check(desk.named(api(base, "GET", f"/v1/centers/{KARASAI}")))
+    desk.press(desk.t("admin.add_staff"))
+    desk.wait(lambda: name in desk.main_text(), message="staff account not listed")
+    accounts = api(base, "GET", "/v1/staff", headers=ADMIN, params={"limit": 100})["items"]
+    made = next(a for a in accounts if a["full_name"] == name)
+    assert made["centre_ids"] == [KARASAI] and made["role"] == "staff" and made["active"]
+
+    # an API key, shown once
+    desk.fill(desk.t("admin.key_name"), f"integrator {desk.lang}")
+    desk.press(desk.t("admin.create_key"))
+    key = admin.secret_shown("key")
+    assert api(base, "GET", "/v1/webhooks", headers={"X-Api-Key": key})["total"] == 0
+
+    desk.go("/admin/webhooks")
+    assert desk.heading() == desk.t("admin.webhooks")
+    axe(desk, "webhooks")
+    url = f"https://1.1.1.1/jastar-browser-{uuid.uuid4().hex[:8]}"
+    desk.fill(desk.t("admin.url"), url)
+    desk.fill(desk.t("admin.description"), "CRM")
+    desk.press(desk.t("admin.create_webhook"))
+    assert admin.secret_shown("webhook").startswith("whsec_")
+    card = desk.wait(lambda: next(c for c in desk.find_all("[data-webhook]") if url in c.text))
+    hooks = api(base, "GET", "/v1/webhooks", headers=ADMIN, params={"limit": 100})["items"]
+    hook = next(h for h in hooks if h["url"] == url)
+    assert hook["event_types"] == ["booking.*"]
+
+    # an event makes a delivery; the admin sees it and sends it again
+    member, headers = member_signed_in(base, "Дамир")
+    book_consultation(base, headers, "psychologist")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not api(base, "GET", f"/v1/webhooks/{hook['id']}/deliveries", headers=ADMIN)["items"]:
+        time.sleep(0.5)
+    desk.click(desk.button(desk.t("admin.deliveries"), card))
+    desk.settle()
+    replay = desk.wait(lambda: desk.find(f"[data-webhook='{hook['id']}'] button[data-action='replay']"))
+    axe(desk, "deliveries")
+    desk.click(replay)
+    desk.wait(lambda: desk.t("admin.replayed") in " ".join(desk.alerts()), message="no replay")
+
+
+def test_reports_draw_their_charts_and_download_a_csv(desk, axe, seeded, tmp_path):
+    base = seeded.url
+    member, headers = member_signed_in(base, "Нұрсұлтан")
+    booking = book_consultation(base, headers, "housing")
+    today = datetime.now(ALMATY).date()
+    period = {"from": (today - timedelta(days=29)).isoformat(), "to": (today + timedelta(days=30)).isoformat()}
+    deadline = time.monotonic() + 60  # the reports service builds its figures from events
+    while time.monotonic() < deadline:
+        rows = api(base, "GET", "/v1/reports/consultations", headers=ADMIN, params=period)["rows"]
+        if rows:
+            break
+        time.sleep(0.5)
+    assert rows, f"no consultations reported for {booking['id']}"
+
+    staff = Staff(desk, new_staff(base))
+    staff.sign_in(f"/reports?from={period['from']}&to={period['to']}")
+    assert desk.heading() == desk.t("reports.title")
+    charts = chart_kinds(desk)
+    assert charts.get("line", 0) == 60 * 2  # a point a day, bookings and served
+    assert charts.get("bar", 0) >= 1
+    assert desk.t("reports.chart_daily") in desk.main_text()
+    axe(desk, "reports")
+
+    # a wrong period is refused by its field, in the user's language
+    desk.fill(desk.t("reports.from"), period["to"])
+    desk.fill(desk.t("reports.to"), period["from"])
+    desk.press(desk.t("reports.show"))
+    assert desk.t("reports.to_before_from") in desk.main_text()
+
+    desk.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    desk.select(desk.t("reports.report"), desk.t("reports.name.overview"))
+    desk.press(desk.t("reports.download"))
+    files = desk.wait(lambda: [p for p in tmp_path.glob("*.csv")] or None, message="no CSV downloaded")
+    content = files[0].read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    columns = api(base, "GET", "/v1/reports/overview", headers=ADMIN, params=period)["columns"]
+    assert files[0].name == f"jastar-overview-{period['from']}-{period['to']}.csv"
+    assert rows[0] == columns and len(rows) >= 2

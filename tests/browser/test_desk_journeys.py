@@ -151,8 +151,8 @@ def test_staff_register_a_walk_in_and_book_the_next_free_slot(desk, axe, seeded)
     axe(desk, "walk-in: next free slots")
     # the booking service learns a new member from an event: retry until it has
     for _ in range(30):
-        desk.click(desk.find(".slots button[data-slot]"))
-        desk.settle()
+        desk.click(desk.wait(lambda: desk.find(".slots button[data-slot]")))
+        desk.wait(lambda: "booked=" in desk.hash or desk.find_all(".walk-in-slots .alert"))
         if "booked=" in desk.hash:
             break
         time.sleep(1)

@@ -21,10 +21,11 @@ class Staff:
         app.fill(app.t("auth.code"), code)
         app.press(app.t("auth.sign_in"))
         app.wait(lambda: "signin" not in app.hash, message="not signed in")
-        app.settle()
+        arrived(app, app.t("auth.title_staff"))
 
     def row(self, booking_id):
-        return self.app.find(f"tr[data-booking='{booking_id}']")
+        return self.app.wait(lambda: self.app.find(f"tr[data-booking='{booking_id}']"),
+                             message=f"booking {booking_id} not in the day list")
 
     def state(self, booking_id):
         return self.row(booking_id).get_attribute("data-state")
@@ -49,14 +50,21 @@ class Admin:
         app.fill(app.t("admin.key"), self.key)
         app.press(app.t("admin.sign_in"))
         app.wait(lambda: "signin" not in app.hash, message="admin not signed in")
-        app.settle()
+        arrived(app, app.t("admin.signin_title"))
 
     def secret_shown(self, kind):
         return self.app.wait(lambda: self.app.find(f"[data-secret='{kind}']").text, message=f"no {kind} shown")
 
 
+def arrived(app, left_heading):
+    """The page after sign-in has drawn itself (not the sign-in page any more)."""
+    app.wait(lambda: app.find_all("main h1") and app.heading() != left_heading
+             and not app.find_all("main .loading"), message="the page after sign-in did not come")
+
+
 def chart_kinds(app):
     """The charts on the page, each with its drawn marks: {"line": n points, "bar": n bars}."""
+    app.wait(lambda: app.find_all("figure[data-chart]"), message="no charts")
     found = {}
     for figure in app.find_all("figure[data-chart]"):
         svg = figure.find_element(By.CSS_SELECTOR, "svg[role='img']")

@@ -187,27 +187,53 @@ def test_infrastructure_images_and_volumes(compose, services):
     )
 
 
-def test_compose_file_follows_the_compose_specification(compose):
+# Formats the Compose schema names and jsonschema does not know, as the compose
+# CLI reads them: Go durations ("1m30s") and the short port syntax.
+FORMATS = jsonschema.FormatChecker()
+
+
+@FORMATS.checks("duration")
+def _duration(value):
+    return not isinstance(value, str) or re.fullmatch(r"(\d+(\.\d+)?(us|ms|s|m|h))+", value) is not None
+
+
+@FORMATS.checks("ports")
+def _ports(value):
+    port = r"\d+(-\d+)?"
+    return isinstance(value, int) or re.fullmatch(
+        rf"(\d+\.\d+\.\d+\.\d+:)?({port}:)?{port}(/(tcp|udp|sctp))?", str(value)) is not None
+
+
+def compose_validator():
     schema = json.loads(COMPOSE_SCHEMA.read_text())
-    errors = jsonschema.Draft201909Validator(schema).iter_errors(compose)
-    problems = [f"{e.json_path}: {e.message}" for e in errors]
+    return jsonschema.Draft201909Validator(schema, format_checker=FORMATS)
+
+
+def test_compose_file_follows_the_compose_specification(compose):
+    problems = [f"{e.json_path}: {e.message}" for e in compose_validator().iter_errors(compose)]
     assert not problems, "\n".join(problems)
 
 
-def test_the_compose_schema_rejects_unknown_keys(compose):
-    """The vendored schema is strict: a misspelt key fails the check above."""
-    validator = jsonschema.Draft201909Validator(json.loads(COMPOSE_SCHEMA.read_text()))
-    broken = {**compose, "servces": {}}
-    assert any("servces" in e.message for e in validator.iter_errors(broken))
-    broken = {**compose, "services": {**compose["services"], "booking": {**compose["services"]["booking"],
-                                                                          "helthcheck": {}}}}
-    assert any("helthcheck" in e.message for e in validator.iter_errors(broken))
+def test_the_compose_schema_is_strict(compose):
+    """A misspelt key, a bad duration or port fails the check above."""
+    validator = compose_validator()
+
+    def with_booking(**changes):
+        booking = {**compose["services"]["booking"], **changes}
+        return {**compose, "services": {**compose["services"], "booking": booking}}
+
+    for broken, expected in (({**compose, "servces": {}}, "servces"),
+                             (with_booking(helthcheck={}), "helthcheck"),
+                             (with_booking(stop_grace_period="30 seconds"), "30 seconds"),
+                             (with_booking(ports=["80:80:80"]), "80:80:80")):
+        assert any(expected in e.message for e in validator.iter_errors(broken)), expected
 
 
 def test_references_point_at_what_exists(compose, services):
     """What the schema cannot see: services, volumes and files named elsewhere."""
     declared_volumes = set(compose.get("volumes") or {})
     for name, service in services.items():
+        assert "image" in service or "build" in service, f"{name}: neither image nor build"
         build = service.get("build")
         if isinstance(build, dict):
             context = ROOT / build.get("context", ".")

@@ -122,6 +122,9 @@ def workloads():
                 yield f"{kind}/{doc['metadata']['name']}/{container['name']}", pod, container
 
 
+WORKLOADS = [pytest.param(*w, id=w[0]) for w in workloads()]
+
+
 def effective_env(container):
     """name -> (source kind, value) as the container will see it."""
     config_maps = {d["metadata"]["name"]: d for d in by_kind("ConfigMap")}
@@ -225,7 +228,7 @@ def test_each_service_has_one_pdb_that_lets_a_node_drain(name):
     assert pdbs[0]["spec"].get("minAvailable") != replicas, "its PDB allows no disruption"
 
 
-@pytest.mark.parametrize("where,pod,container", list(workloads()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("where,pod,container", WORKLOADS)
 def test_every_container_is_limited_and_locked_down(where, pod, container):
     resources = container.get("resources", {})
     for part in ("requests", "limits"):
@@ -246,7 +249,7 @@ def test_every_container_is_limited_and_locked_down(where, pod, container):
         assert pod.get("automountServiceAccountToken") is False
 
 
-@pytest.mark.parametrize("where,pod,container", list(workloads()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("where,pod,container", WORKLOADS)
 def test_referenced_config_maps_and_secrets_exist(where, pod, container):
     keys = {(kind, d["metadata"]["name"]): set(d.get("data") or {}) | set(d.get("stringData") or {})
             for kind in ("ConfigMap", "Secret") for d in by_kind(kind)}

@@ -95,6 +95,19 @@ def dead_letters(amqp_uri):
     return {name: n for name, n in counts.items() if n}
 
 
+def rpc_expired(system):
+    counts = {}
+    for name in system.supervisor.children:
+        try:
+            text_ = system.metrics(name)
+        except Exception:  # no metrics from a process that is not up
+            continue
+        for line in text_.splitlines():
+            if line.startswith("jastar_rpc_expired_total{"):
+                counts[name] = counts.get(name, 0) + int(float(line.rsplit(" ", 1)[1]))
+    return counts
+
+
 def unhandled_errors(system):
     """The last ERROR lines with a traceback in the services' logs: why a 500 was one."""
     lines = [line[:2000] for name in system.supervisor.children for line in system.log(name).splitlines()
@@ -132,6 +145,7 @@ def test_the_system_heals_by_itself_and_loses_nothing(fault, faulty_system, rabb
         "answers_around_the_fault": dict(Counter(a.status for a in window)),
         "slowest_answer_seconds": round(max(a.seconds for a in answers), 1),
         "restarts": {n: c.restarts for n, c in system.supervisor.children.items()},
+        "rpc_dropped_past_deadline": rpc_expired(system),  # since each process's start
     }
     print(f"\nFAULT {prefix}: {json.dumps(figures)}", flush=True)
 

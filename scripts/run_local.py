@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from jastar_common.supervisor import GaveUp, Supervisor, die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("JASTAR_VAR") or ROOT / "var")  # databases and logs (tests use their own)
 BIN = Path(sys.executable).parent
 SERVICES = {  # name: (directory, the service class nameko runs)
     "registry": ("services/registry", "jastar_registry.service:RegistryService"),

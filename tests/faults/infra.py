@@ -124,7 +124,8 @@ class PostgresCluster:
         self.data = self.dir / "data"
         self.port = free_port()
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}"
-        shutil.chown(self.dir, "postgres", "postgres")
+        if os.geteuid() == 0:  # root runs the server as postgres (initdb refuses root)
+            shutil.chown(self.dir, "postgres", "postgres")
 
     def _as_postgres(self, *argv, check=True):
         command = [str(self.bin / argv[0]), *argv[1:]]

@@ -1,16 +1,11 @@
 """A young person's journeys in a real browser, in Kazakh and in Russian,
 each page scanned by axe-core."""
-import uuid
-
 import requests
 from selenium.webdriver.common.by import By
 
 from page_objects.member import Member
 
-
-def new_phone():
-    n = uuid.uuid4().int
-    return f"+7 701 {n % 900 + 100} {n // 1000 % 90 + 10} {n // 100000 % 90 + 10}"
+from .conftest import new_phone
 
 
 def test_first_visit_asks_the_language_then_shows_the_centres(web, axe, seeded):

@@ -8,27 +8,15 @@ import requests
 
 from page_objects.member import Member
 from tests.system import ADMIN_KEY
-from tests.waiting import wait_until
 
-from .test_member_journeys import new_phone
+from .conftest import bearer, new_phone, sign_up_by_api
 
 ADMIN = {"X-Api-Key": ADMIN_KEY}
 
 
 def api_member(base, n):
     """A member signed up through the API (the ones who fill the course)."""
-    phone = new_phone()
-    made = requests.post(base + "/v1/members", json={
-        "full_name": f"Қатысушы {n}", "birth_date": "2001-03-08", "phone": phone, "language": "kk",
-        "consent": True, "categories": ["young_women_and_mothers"]}, timeout=30)
-    assert made.status_code == 201, made.text
-    def send_code():
-        answer = requests.post(base + "/v1/auth/otp", json={"phone": phone}, timeout=30)
-        return answer if answer.status_code != 503 else None  # a service still starting up
-    code = wait_until(send_code, what="no sign-in code").json()["code"]
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30).json()
-    assert "access_token" in token, (phone, code, token)
-    return {"Authorization": f"Bearer {token['access_token']}"}
+    return bearer(sign_up_by_api(base, f"Қатысушы {n}", ["young_women_and_mothers"])[1])
 
 
 def small_sewing_course(base):

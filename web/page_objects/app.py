@@ -54,12 +54,19 @@ class WebApp:
 
     def open(self, path="/", remember_language=True):
         """Load the app at #<path> (a full load, not a hash change)."""
-        self.driver.get(self.base_url + "/health")
+        self.driver.get(self.base_url + "/health")  # then the app loads anew, not by a hash change
         if remember_language:
             self.driver.execute_script("localStorage.setItem('jastar.lang', arguments[0])", self.lang)
         self.driver.get(f"{self.base_url}/#{path}")
         self.wait_ready()
         return self
+
+    def sign_in_as(self, token, role="member"):
+        """Start signed in with a token the API gave (what the sign-in page stores)."""
+        self.driver.execute_script(
+            "localStorage.setItem('jastar.session', JSON.stringify({token: arguments[0], role: arguments[1],"
+            " expiresAt: Date.now() + arguments[2] * 1000}))",
+            token["access_token"], role, token["expires_in"] - 60)
 
     def go(self, path):
         """Move inside the app, as a link would."""

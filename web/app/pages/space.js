@@ -23,7 +23,7 @@ export default async function spacePage({ main, params, query }) {
   const kept = pending("space");
   const state = kept && kept.space === space.id ? { day: kept.day, start: kept.start, minutes: kept.minutes } : { day: query.day || null, start: null, minutes: space.min_minutes };
   const hoursBox = h("div", { "aria-live": "polite" });
-  const confirmBox = h("div", {});
+  const confirmBox = h("div", { class: "confirm" });
   replace(main,
     h("p", { class: "crumbs" }, h("a", { href: `#/centre/${centre.id}` }, named(centre))),
     h("h1", {}, named(space)),

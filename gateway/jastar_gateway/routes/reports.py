@@ -68,7 +68,7 @@ class ReachRow(Schema):
 
 
 class ConsultationsRow(Schema):
-    centre_id, service_id, topic = fields.String(), fields.String(), fields.String()
+    centre_id, service_id, topic = fields.String(), fields.String(), fields.String(allow_none=True)
     partner_id = fields.String(allow_none=True)
     consultations, served, no_shows, cancelled = _N(), _N(), _N(), _N()
     no_show_rate = _RATE
@@ -81,7 +81,7 @@ class SpecialistsRow(Schema):
 
 
 class SpacesRow(Schema):
-    centre_id, space_id, space_kind = fields.String(), fields.String(), fields.String()
+    centre_id, space_id, space_kind = fields.String(), fields.String(), fields.String(allow_none=True)
     weekday = fields.String(validate=validate.OneOf(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
     hour = fields.Integer(metadata={"description": "local hour, 0 to 23"})
     open_hours, booked_hours = fields.Float(), fields.Float()
@@ -95,7 +95,7 @@ class WaitlistsRow(Schema):
 
 
 class WaitingRow(Schema):
-    service_id, topic = fields.String(), fields.String()
+    service_id, topic = fields.String(), fields.String(allow_none=True)
     consultations = _N()
     median_days, p90_days = fields.Float(allow_none=True), fields.Float(allow_none=True)
 

@@ -4,6 +4,8 @@ from sqlalchemy import case, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from jastar_common.envelope import utcnow
+from jastar_common.tables import inbox
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain.figures import SERVED
@@ -20,14 +22,16 @@ def _insert(session, table):
     return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
 
 
-def _upsert_newer(session, table, keys, row, order):
-    """Insert the row, or replace the one with its key when `order` (columns)
+def _upsert_newer(session, table, keys, rows, order):
+    """Insert each row, or replace the one with its key when `order` (columns)
     sorts after the stored one's: one statement, so concurrent handlers of
-    one object's events cannot put an older state over a newer one."""
-    statement = _insert(session, table).values(**row)
+    one object's events cannot put an older state over a newer one. Several
+    rows go in one statement; they must have distinct keys."""
+    statement = _insert(session, table)
     newer = tuple_(*[table.c[c] for c in order]) < tuple_(*[statement.excluded[c] for c in order])
     session.execute(statement.on_conflict_do_update(
-        index_elements=keys, set_={c: statement.excluded[c] for c in row if c not in keys}, where=newer))
+        index_elements=keys, set_={c: statement.excluded[c] for c in rows[0] if c not in keys}, where=newer),
+        rows)
 
 
 class CopyStore:
@@ -37,7 +41,7 @@ class CopyStore:
     def put(self, kind, obj_id, data, source_time):
         """Unless a newer copy is there already."""
         _upsert_newer(self.session, registry_copies, ["kind", "obj_id"],
-                      dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time),
+                      [dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time)],
                       ["source_time"])
 
     def all(self, kind):
@@ -54,12 +58,15 @@ class FactStore:
     def __init__(self, session):
         self.session = session
 
-    def put_booking(self, row):
-        """Unless a newer state (changed_at, then rank) is there already."""
-        _upsert_newer(self.session, booking_facts, ["booking_id"], row, ["changed_at", "rank"])
+    def put_bookings(self, rows):
+        """Unless a newer state (changed_at, then rank) is there already; one
+        row per booking."""
+        if rows:
+            _upsert_newer(self.session, booking_facts, ["booking_id"], rows, ["changed_at", "rank"])
 
-    def put_waitlist(self, row):
-        _upsert_newer(self.session, waitlist_facts, ["entry_id"], row, ["changed_at", "rank"])
+    def put_waitlist(self, rows):
+        if rows:
+            _upsert_newer(self.session, waitlist_facts, ["entry_id"], rows, ["changed_at", "rank"])
 
     def put_member(self, row):
         """The newest snapshot's district (kept when it has none, as erasure
@@ -130,6 +137,17 @@ class RebuildLog:
 
 class ReportsUnitOfWork(SqlUnitOfWork):
     event_types = frozenset()  # reports publishes nothing
+
+    def first_deliveries(self, pairs):
+        """Record many (consumer, envelope) as handled, in one statement; the
+        ids of the events not handled before (a replay's first_delivery)."""
+        rows = [dict(consumer=consumer, event_id=envelope.id, event_type=envelope.type, processed_at=utcnow())
+                for consumer, envelope in pairs]
+        if not rows:
+            return set()
+        statement = _insert(self.session, inbox).on_conflict_do_nothing(
+            index_elements=["consumer", "event_id"]).returning(inbox.c.event_id)
+        return set(self.session.scalars(statement, rows))
 
     def _open(self, session):
         self.copies = CopyStore(session)

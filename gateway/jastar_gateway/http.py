@@ -237,11 +237,14 @@ class JsonRoute(HttpRequestHandler):
             return Response(body, status=status, content_type="application/json",
                             headers={"Idempotent-Replayed": "true"})
         response = super().handle_request(request)
-        try:
-            idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
-        except Exception:  # the gateway's database failed: the client still gets what was done
-            log.warning("could not keep the answer to an Idempotency-Key; a repeat runs again after "
-                        "the lease", exc_info=True)
+        for attempt in range(3):  # a database restart takes a second or two
+            try:
+                idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
+                break
+            except Exception:  # the client still gets what was done; a repeat waits out the lease
+                log.warning("could not keep the answer to an Idempotency-Key (try %d of 3)", attempt + 1,
+                            exc_info=True)
+                time.sleep(1)
         return response
 
     def _http_details(self, request, response):

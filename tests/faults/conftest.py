@@ -2,9 +2,10 @@
 run script), but on a RabbitMQ node and a PostgreSQL cluster of its own, and
 under the supervisor that `make run` uses, so a test can break any of them."""
 import subprocess
-import uuid
+import time
 
 import pytest
+import requests
 
 from jastar_common.supervisor import Supervisor
 
@@ -30,8 +31,6 @@ class SupervisedSystem(System):
 
     def wait_ready(self, seconds=90):
         """Seconds until /ready said 200 (the supervisor restarts what died meanwhile)."""
-        import requests
-        import time
         started = time.monotonic()
         last = None
         while time.monotonic() - started < seconds:
@@ -88,8 +87,3 @@ def faulty_system(rabbit, postgres, tmp_path_factory):
         yield system
     finally:
         system.stop_all()
-
-
-@pytest.fixture(scope="module")
-def run_id():
-    return uuid.uuid4().hex[:6]

@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 
 from jastar_common.topology import SUBSCRIPTIONS
 
-from ..waiting import wait_until
 from ..integration.conftest import ROOT
+from ..waiting import wait_until
 from .conftest import READY_SECONDS
 from .load import HANG_SECONDS, SPACE, Load, make_clients
 

@@ -13,7 +13,6 @@ Reply: if the reply cannot be published (the broker went away) the error is
 logged and the request is given back; the broker delivers it again, and by
 then its deadline has usually passed."""
 import logging
-import sys
 import time
 from functools import partial
 

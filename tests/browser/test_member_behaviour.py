@@ -160,3 +160,26 @@ def test_programmes_list_and_a_problem_shown_next_to_its_field(web, axe, seeded)
     assert error.text
     assert web.field(web.t("auth.phone")).get_attribute("aria-invalid") == "true"
     axe(web, "sign in with an error")
+
+
+@pytest.mark.parametrize("lang", ["kk"])
+def test_a_consultation_is_moved_to_another_free_time(web, axe, seeded):
+    _, token = signed_in(web, seeded.url)
+    slot = requests.get(seeded.url + "/v1/availability", params={"service_id": "jobs"}, timeout=30).json()["items"][0]
+    made = requests.post(seeded.url + "/v1/bookings", headers=bearer(token), timeout=30, json={
+        "kind": "consultation", "service_id": "jobs", "starts_at": slot["starts_at"]})
+    assert made.status_code == 201, made.text
+    booking_id = made.json()["booking"]["id"]
+    web.open("/me/bookings")
+    card = web.find(f"[data-booking='{booking_id}']")
+    web.click(web.button(web.t("mine.reschedule"), card))
+    web.settle()
+    assert web.heading() == web.t("book.title_reschedule")
+    new_start = Member(web, "", "").first_free_time()
+    assert new_start != slot["starts_at"]
+    axe(web, "reschedule")
+    web.press(web.t("book.move_here"))
+    web.wait(lambda: f"moved={booking_id}" in web.hash, message="not moved")
+    moved = requests.get(f"{seeded.url}/v1/bookings/{booking_id}", headers=bearer(token), timeout=30).json()
+    assert moved["starts_at"][:16] == new_start[:16]
+    assert web.t("mine.moved") in web.main_text()

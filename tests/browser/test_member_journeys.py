@@ -3,6 +3,7 @@ each page scanned by axe-core."""
 import requests
 from selenium.webdriver.common.by import By
 
+from page_objects import DESKTOP
 from page_objects.member import Member
 
 from .conftest import new_phone
@@ -33,6 +34,9 @@ def test_first_visit_asks_the_language_then_shows_the_centres(web, axe, seeded):
     assert web.heading() == web.named(karasai)
     assert web.find_all("[data-service='jobs']") and web.find_all("[data-space='karasai-studio']")
     axe(web, "centre")
+    web.viewport(DESKTOP)  # the wide layout too
+    assert web.find("header nav").is_displayed()
+    axe(web, "centre (desktop)")
 
 
 def test_register_book_a_consultation_see_it_and_cancel_it(web, axe, seeded):

@@ -183,3 +183,20 @@ def test_a_consultation_is_moved_to_another_free_time(web, axe, seeded):
     moved = requests.get(f"{seeded.url}/v1/bookings/{booking_id}", headers=bearer(token), timeout=30).json()
     assert moved["starts_at"][:16] == new_start[:16]
     assert web.t("mine.moved") in web.main_text()
+
+
+@pytest.mark.parametrize("lang", ["kk"])
+def test_a_slot_chosen_when_the_session_ran_out_is_kept_through_signing_in_again(web, seeded):
+    phone, token = signed_in(web, seeded.url)
+    web.open("/book?centre=karasai-yrc&service=state-programmes")
+    starts_at = Member(web, "", "").first_free_time()
+    web.driver.execute_script(
+        "const s = JSON.parse(localStorage.getItem('jastar.session')); s.token = 'expired';"
+        "localStorage.setItem('jastar.session', JSON.stringify(s));")
+    web.press(web.t("book.confirm"))
+    web.wait(lambda: "signin" in web.hash, message="not asked to sign in")
+    Member(web, phone, "").sign_in()
+    assert web.heading() == web.t("book.title") and web.t("book.kept") in web.main_text()
+    web.press(web.t("book.confirm"))
+    web.wait(lambda: "booked=" in web.hash, message="not booked after signing in again")
+    assert [b["starts_at"][:16] for b in my_bookings(seeded.url, token)] == [starts_at[:16]]

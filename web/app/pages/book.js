@@ -182,6 +182,11 @@ export default async function bookPage({ main, query }) {
       clearPending();
       go(`#/me/bookings?${state.reschedule ? "moved" : "booked"}=${booking.id}`);
     } catch (err) {
+      if (err instanceof Problem && err.status === 401) {
+        // the session ran out: the app asks to sign in again; keep the slot for after
+        rememberPending({ kind: "consultation", centre: state.centre, service: state.service, specialist: state.specialist, day: state.day, slot });
+        return;
+      }
       if (err instanceof Problem && err.status === 409) {
         intentDone(intent);
         state.slot = null;

@@ -73,6 +73,10 @@ function enrolButton(p, s, seats, label) {
         h("a", { href: "#/me/bookings" }, t("nav.my_bookings")));
         button.hidden = true;
       } catch (err) {
+        if (err.status === 401) {
+          rememberPending({ kind: "seat", programme: p.id, session: s?.id || null });
+          return;  // signing in again, then back here
+        }
         if (err.status && err.status < 500) intentDone(intent);
         replace(result, errorBox(err, () => busy(button, attempt)));
       }

@@ -134,6 +134,10 @@ export default async function spacePage({ main, params, query }) {
       clearPending();
       go(`#/me/bookings?booked=${answer.booking.id}`);
     } catch (err) {
+      if (err instanceof Problem && err.status === 401) {
+        rememberPending({ kind: "space", space: space.id, day: state.day, start: state.start, minutes: state.minutes });
+        return;  // signing in again, then back here with the same hours
+      }
       if (err instanceof Problem) intentDone(intent);
       if (err instanceof Problem && err.status === 409) {
         state.start = null;

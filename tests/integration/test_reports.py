@@ -22,7 +22,7 @@ ADMIN = {"X-Api-Key": ADMIN_KEY}
 ALL_DAY = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 SLOT = 10  # minutes
 LATE = timedelta(hours=24)
-CHECKED = ("overview", "daily", "consultations", "specialists", "waiting", "members", "reach", "waitlists")
+CHECKED = ("overview", "districts", "daily", "consultations", "specialists", "waiting", "members", "reach", "waitlists")
 
 
 def restart(system, name, **env):

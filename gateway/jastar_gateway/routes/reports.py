@@ -54,6 +54,13 @@ class OverviewRow(Schema):
     no_show_rate, cancellation_rate = _RATE, _RATE
 
 
+class DistrictsRow(Schema):
+    district_id = fields.String()
+    bookings, served, members_served, new_members = _N(), _N(), _N(), _N()
+    no_shows, cancelled, late_cancellations, rejected = _N(), _N(), _N(), _N()
+    no_show_rate, cancellation_rate = _RATE, _RATE
+
+
 class DailyRow(Schema):
     date, centre_id = day(allow_none=False), fields.String()
     bookings, served, members_served, no_shows, cancelled, late_cancellations = _N(), _N(), _N(), _N(), _N(), _N()
@@ -107,6 +114,7 @@ class MembersRow(Schema):
 
 
 OverviewReport = _envelope("OverviewReport", OverviewRow)
+DistrictsReport = _envelope("DistrictsReport", DistrictsRow)
 DailyReport = _envelope("DailyReport", DailyRow)
 ReachReport = _envelope("ReachReport", ReachRow)
 ConsultationsReport = _envelope("ConsultationsReport", ConsultationsRow)
@@ -130,6 +138,9 @@ _ROWS = {
     "Overview": {"centre_id": "karasai-yrc", "district_id": "karasai", "bookings": 6, "served": 3,
                  "members_served": 2, "new_members": 2, "no_shows": 1, "cancelled": 2, "late_cancellations": 1,
                  "rejected": 0, "no_show_rate": 0.25, "cancellation_rate": 0.3333},
+    "Districts": {"district_id": "karasai", "bookings": 6, "served": 3, "members_served": 2, "new_members": 2,
+                  "no_shows": 1, "cancelled": 2, "late_cancellations": 1, "rejected": 0, "no_show_rate": 0.25,
+                  "cancellation_rate": 0.3333},
     "Daily": {"date": "2026-03-02", "centre_id": "karasai-yrc", "bookings": 5, "served": 2, "members_served": 2,
               "no_shows": 1, "cancelled": 2, "late_cancellations": 1},
     "Reach": {"level": "district", "id": "karasai", "district_id": "karasai", "youth_population": 82000,
@@ -200,6 +211,11 @@ class ReportRoutes:
            **_doc("bookings, people served, no-shows and cancellations per centre"))
     def report_overview(self, request):
         return self.report(request, "overview")
+
+    @route("GET", "/v1/reports/districts", tag="reports", response=DistrictsReport,
+           **_doc("the overview per district (people counted once across its centres)"))
+    def report_districts(self, request):
+        return self.report(request, "districts")
 
     @route("GET", "/v1/reports/daily", tag="reports", response=DailyReport,
            **_doc("the same counts per day and centre, for line charts"))

@@ -36,7 +36,7 @@ def test_csv_is_chosen_by_the_format_parameter_or_accept():
 
 def test_openapi_shows_each_report_as_json_and_csv_for_staff_and_admins():
     paths = openapi.build()["paths"]
-    for name in ("overview", "daily", "reach", "consultations", "specialists", "spaces", "waitlists",
+    for name in ("overview", "districts", "daily", "reach", "consultations", "specialists", "spaces", "waitlists",
                  "waiting", "members"):
         get = paths[f"/v1/reports/{name}"]["get"]
         content = get["responses"]["200"]["content"]
@@ -48,7 +48,7 @@ def test_openapi_shows_each_report_as_json_and_csv_for_staff_and_admins():
 def test_a_report_leaves_through_its_schema_whole():
     from jastar_gateway.examples import EXAMPLES
     from jastar_gateway.routes import reports
-    for name in ("Overview", "Daily", "Reach", "Consultations", "Specialists", "Spaces", "Waitlists",
+    for name in ("Overview", "Districts", "Daily", "Reach", "Consultations", "Specialists", "Spaces", "Waitlists",
                  "Waiting", "Members"):
         example = EXAMPLES[f"{name}Report"]
         assert getattr(reports, f"{name}Report")().dump(example) == example

@@ -46,6 +46,14 @@ def test_overview_counts_bookings_by_the_day_they_start(live):
     assert by(figures(live, "overview"), centre_id="konaev-yrc")["members_served"] == 1
 
 
+def test_districts_count_people_once_over_their_centres(live):
+    rows = figures(live, "districts")
+    assert [r["district_id"] for r in rows] == ["karasai", "konaev"]
+    karasai = by(rows, district_id="karasai")
+    overview = by(figures(live, "overview"), centre_id="karasai-yrc")
+    assert karasai == {k: v for k, v in overview.items() if k != "centre_id"}  # one centre there
+
+
 def test_reach_against_the_youth_population_and_unknown_is_null(live):
     rows = figures(live, "reach")
     assert by(rows, level="region")["members_served"] == 3

@@ -102,6 +102,19 @@ def overview(uow, scope, settings):
     return rows
 
 
+def districts(uow, scope, settings):
+    """The overview's figures per district, over the centres seen there
+    (unique members and rates do not add up from the centres' rows)."""
+    facts = _bookings(uow, scope)
+    first = _first_visits(uow, facts)
+    rows = []
+    for district_id in sorted({c.get("district_id") for c in scope.centres.values()} - {None}):
+        mine = [f for f in facts if scope.centres[f["centre_id"]].get("district_id") == district_id]
+        rows.append({"district_id": district_id, **_counts(mine, settings),
+                     "new_members": len({f["member_hash"] for f in mine if _is_first(f, first)})})
+    return rows
+
+
 def daily(uow, scope, settings):
     """One row per day and centre with any booking: the series a chart draws."""
     by_key = defaultdict(list)
@@ -288,6 +301,8 @@ _OVERVIEW = ("bookings", "served", "members_served", "new_members", "no_shows", 
 REPORTS = {
     "overview": Report(overview, ("centre_id", "district_id", *_OVERVIEW, "no_show_rate", "cancellation_rate"),
                        _OVERVIEW, _RATES),
+    "districts": Report(districts, ("district_id", *_OVERVIEW, "no_show_rate", "cancellation_rate"),
+                        _OVERVIEW, _RATES),
     "daily": Report(daily, ("date", "centre_id", *DAILY_COUNTS), DAILY_COUNTS),
     "reach": Report(reach, ("level", "id", "district_id", "youth_population", "members_served", "new_members",
                             "share_of_youth"),

@@ -102,6 +102,7 @@ def web(chromium, seeded, lang, request):
 def axe(chromium):
     """axe-core (npm, web/node_modules) injected into the page: a scan returns
     the serious and critical violations of WCAG 2.1 A/AA."""
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs it (or: cd web && npm ci)"
     source = AXE.read_text(encoding="utf-8")
 
     def scan(app, where=""):

@@ -259,3 +259,62 @@ def test_reports_draw_their_charts_and_download_a_csv(desk, axe, seeded, tmp_pat
     columns = api(base, "GET", "/v1/reports/overview", headers=ADMIN, params=period)["columns"]
     assert files[0].name == f"jastar-overview-{period['from']}-{period['to']}.csv"
     assert rows[0] == columns and len(rows) >= 2
+
+
+@pytest.fixture
+def reference_restored(seeded):
+    """What the test changes in the shared demo data is put back after."""
+    base = seeded.url
+    programme = api(base, "GET", "/v1/admin/programme/sewing-course", headers=ADMIN)
+    schedule = api(base, "GET", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN)
+    yield
+    api(base, "PATCH", "/v1/admin/programme/sewing-course", headers=ADMIN, json={"name_ru": programme["name_ru"]})
+    api(base, "PATCH", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN, json={"weekly": schedule["weekly"]})
+
+
+def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_restored):
+    base = seeded.url
+    programme = api(base, "GET", "/v1/programmes/sewing-course")
+    staff = Staff(desk, new_staff(base))
+    staff.sign_in(f"/desk/rosters?centre={KARASAI}")
+    assert desk.heading() == desk.t("desk.rosters_title")
+    card = desk.wait(lambda: desk.find("[data-programme='sewing-course']"))
+    first = programme["sessions"][0]
+    row = desk.find(f"tr[data-session='{first['id']}']", card)
+    assert str(first["seats_left"]) in row.text
+    desk.click(desk.button(desk.t("desk.show_roster"), row))
+    desk.wait(lambda: desk.find(f"tr[data-session='{first['id']}'] ol, tr[data-session='{first['id']}'] p.muted"))
+    axe(desk, "rosters")
+
+    # a programme's Russian name, changed at the desk, is what the API says
+    desk.go(f"/desk/reference?centre={KARASAI}&tab=programmes")
+    form = desk.wait(lambda: desk.find("[data-programme='sewing-course'] form"))
+    axe(desk, "reference: programmes")
+    new_name = f"Курс кройки и шитья ({desk.lang})"
+    field = desk.find("[name='name_ru']", form)
+    field.clear()
+    field.send_keys(new_name)
+    desk.click(desk.button(desk.t("desk.save"), form))
+    desk.wait(lambda: desk.t("desk.saved") in " ".join(desk.alerts()), message="not saved")
+    assert api(base, "GET", "/v1/admin/programme/sewing-course", headers=ADMIN)["name_ru"] == new_name
+    # a capacity the registry refuses comes back by its field
+    capacity = desk.find("[name='capacity']", form)
+    capacity.clear()
+    capacity.send_keys("0")
+    desk.click(desk.button(desk.t("desk.save"), form))
+    desk.wait(lambda: capacity.get_attribute("aria-invalid") == "true", message="no error by the capacity")
+
+    desk.go(f"/desk/reference?centre={KARASAI}&tab=sessions")
+    desk.wait(lambda: desk.find("[data-session] form"))
+    axe(desk, "reference: sessions")
+    desk.go(f"/desk/reference?centre={KARASAI}&tab=schedules")
+    form = desk.wait(lambda: desk.find("[data-schedule='lawyer-karasai'] form"))
+    axe(desk, "reference: schedules")
+    saturday = desk.find("[name='weekly.sat']", form)
+    saturday.clear()
+    saturday.send_keys("10:00-14:00")
+    desk.click(desk.button(desk.t("desk.save"), form))
+    desk.wait(lambda: desk.t("desk.saved") in " ".join(desk.alerts()), message="schedule not saved")
+    schedule = api(base, "GET", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN)
+    assert schedule["weekly"]["sat"] == [["10:00", "14:00"]]
+    assert schedule["weekly"]["mon"] == [["09:00", "13:00"], ["14:00", "18:00"]]

@@ -95,9 +95,10 @@ function editForm(kind, obj, inputs, shape = (data) => data) {
 function weekForm(schedule) {
   const weekly = schedule.weekly || {};
   const form = h("form", { class: "edit week", novalidate: true, dataset: { form: "edit-schedule" } },
+    h("p", { class: "hint" }, t("desk.hours_hint")),
     h("div", { class: "week-grid" }, ...WEEK.map((day, i) => field(list("date.weekdays")[i] || day, h("input", {
       name: `weekly.${day}`, id: `schedule-${schedule.id}-${day}`, value: (weekly[day] || []).map(([a, b]) => `${a}-${b}`).join(", "),
-      placeholder: "09:00-13:00, 14:00-18:00", autocomplete: "off",
+      placeholder: t("desk.day_off"), autocomplete: "off",
     })))),
     h("input", { type: "hidden", name: "weekly", id: `schedule-${schedule.id}-weekly` }),
     h("p", { class: "field-error", id: `schedule-${schedule.id}-weekly-error`, hidden: true }),

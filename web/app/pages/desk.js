@@ -64,7 +64,7 @@ function row(b, index, reload) {
     h("td", { dataset: { label: t("desk.col.what") } }, h("span", { class: "muted kind" }, t(`mine.kind.${b.kind}`)), " ", whatOf(b, index)),
     h("td", { dataset: { label: t("desk.col.member") } }, who),
     h("td", { dataset: { label: t("desk.col.state") } }, h("span", { class: `badge ${b.state}` }, t(`state.${b.state}`))),
-    h("td", { class: "actions", dataset: { label: t("desk.col.actions") } }, h("div", { class: "row-actions" }, ...buttons), result));
+    h("td", { class: "do", dataset: { label: t("desk.col.actions") } }, h("div", { class: "row-actions" }, ...buttons), result));
 }
 
 async function act(button, b, verb, label, result, reload) {

@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "web"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from page_objects import DESKTOP, WebApp  # noqa: E402
-from page_objects.desk import TABLET, Admin, Staff  # noqa: E402
-from web_screenshots import chromium  # noqa: E402
+from page_objects import DESKTOP, WebApp
+from page_objects.desk import TABLET, Admin, Staff
+from web_screenshots import chromium
 
 KARASAI = "karasai-yrc"
 PEOPLE = [("Айгерім Сапарова", "jobs"), ("Ерлан Жұмабаев", "housing"), ("Алия Нұрланова", "lawyer"),

@@ -6,15 +6,15 @@ import csv
 import io
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-
 from page_objects import DESKTOP
 from page_objects.desk import TABLET, Admin, Staff, chart_kinds
+from sqlalchemy import create_engine, text
+
 from tests.system import ADMIN_KEY
 
 ADMIN = {"X-Api-Key": ADMIN_KEY}
@@ -59,7 +59,7 @@ def book_consultation(base, headers, service_id):
 def due_now(system, booking_id):
     """The clock moves on: the booking starts a minute ago (check-in and no-show
     are for bookings under way; the API books an hour ahead at least)."""
-    starts = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=1)
+    starts = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
     engine = create_engine(system.base_env["BOOKING_DATABASE_URL"])
     try:
         with engine.begin() as conn:
@@ -68,6 +68,18 @@ def due_now(system, booking_id):
     finally:
         engine.dispose()
     return starts.astimezone(ALMATY).date().isoformat()
+
+
+def clear_banner(app):
+    """A message still shown from a step before is not this step's answer."""
+    app.driver.execute_script("document.getElementById('banner').replaceChildren()")
+
+
+REFUSED = "[data-webhook='{}'] .deliveries .alert.error"
+
+
+def replayed(app):
+    return app.t("admin.replayed") in app.find("#banner").text
 
 
 def new_staff(base):
@@ -86,7 +98,7 @@ def desk(web):
 def test_staff_check_a_member_in_and_mark_a_no_show(desk, axe, seeded):
     base = seeded.url
     came, came_headers = member_signed_in(base, f"Айгерім {desk.lang}")
-    missed, missed_headers = member_signed_in(base, f"Ерлан {desk.lang}")
+    _missed, missed_headers = member_signed_in(base, f"Ерлан {desk.lang}")
     first = book_consultation(base, came_headers, "jobs")
     second = book_consultation(base, missed_headers, "lawyer")
     day = due_now(seeded, first["id"])
@@ -202,28 +214,43 @@ def test_an_admin_adds_a_staff_account_and_a_webhook(desk, axe, seeded):
     desk.fill(desk.t("admin.description"), "CRM")
     desk.press(desk.t("admin.create_webhook"))
     assert admin.secret_shown("webhook").startswith("whsec_")
-    card = desk.wait(lambda: next(c for c in desk.find_all("[data-webhook]") if url in c.text))
+    card = desk.wait(lambda: next((c for c in desk.find_all("[data-webhook]") if url in c.text), None))
+    assert "CRM" in card.text and "booking.*" in card.text
     hooks = api(base, "GET", "/v1/webhooks", headers=ADMIN, params={"limit": 100})["items"]
     hook = next(h for h in hooks if h["url"] == url)
     assert hook["event_types"] == ["booking.*"]
 
     # an event makes a delivery; the admin sees it and sends it again
-    member, headers = member_signed_in(base, "Дамир")
+    _, headers = member_signed_in(base, "Дамир")
     book_consultation(base, headers, "psychologist")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not api(base, "GET", f"/v1/webhooks/{hook['id']}/deliveries", headers=ADMIN)["items"]:
         time.sleep(0.5)
-    desk.click(desk.button(desk.t("admin.deliveries"), card))
-    desk.settle()
-    replay = desk.wait(lambda: desk.find(f"[data-webhook='{hook['id']}'] button[data-action='replay']"))
-    axe(desk, "deliveries")
-    desk.click(replay)
-    desk.wait(lambda: desk.t("admin.replayed") in " ".join(desk.alerts()), message="no replay")
+    axed = False
+    for _ in range(20):
+        # a delivery being sent right now cannot be replayed (409, said by the row): wait it out
+        while time.monotonic() < deadline + 60 and any(
+                d["status"] == "sending"
+                for d in api(base, "GET", f"/v1/webhooks/{hook['id']}/deliveries", headers=ADMIN)["items"]):
+            time.sleep(0.5)
+        clear_banner(desk)
+        desk.click(desk.button(desk.t("admin.deliveries"), desk.find(f"[data-webhook='{hook['id']}']")))
+        desk.settle()
+        replay = desk.wait(lambda: desk.find(f"[data-webhook='{hook['id']}'] button[data-action='replay']"))
+        if not axed:
+            axe(desk, "deliveries")
+            axed = True
+        desk.click(replay)
+        desk.wait(lambda: replayed(desk) or desk.find_all(REFUSED.format(hook["id"])), message="no answer to the replay")
+        if replayed(desk):
+            break
+        time.sleep(1)
+    assert replayed(desk)
 
 
 def test_reports_draw_their_charts_and_download_a_csv(desk, axe, seeded, tmp_path):
     base = seeded.url
-    member, headers = member_signed_in(base, "Нұрсұлтан")
+    _, headers = member_signed_in(base, "Нұрсұлтан")
     booking = book_consultation(base, headers, "housing")
     today = datetime.now(ALMATY).date()
     period = {"from": (today - timedelta(days=29)).isoformat(), "to": (today + timedelta(days=30)).isoformat()}
@@ -294,10 +321,11 @@ def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_
     field = desk.find("[name='name_ru']", form)
     field.clear()
     field.send_keys(new_name)
+    clear_banner(desk)
     desk.click(desk.button(desk.t("desk.save"), form))
+    desk.wait(lambda: desk.t("desk.saved") in " ".join(desk.alerts()), message="no saved message")
     desk.wait(lambda: api(base, "GET", "/v1/admin/programme/sewing-course", headers=ADMIN)["name_ru"] == new_name,
               message="not saved")
-    assert desk.t("desk.saved") in " ".join(desk.alerts())
     # a capacity the registry refuses comes back by its field
     capacity = desk.find("[name='capacity']", form)
     capacity.clear()
@@ -314,9 +342,10 @@ def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_
     saturday = desk.find("[name='weekly.sat']", form)
     saturday.clear()
     saturday.send_keys("10:00-14:00")
+    clear_banner(desk)
     desk.click(desk.button(desk.t("desk.save"), form))
+    desk.wait(lambda: desk.t("desk.saved") in " ".join(desk.alerts()), message="no saved message")
     desk.wait(lambda: api(base, "GET", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN)["weekly"].get("sat")
               == [["10:00", "14:00"]], message="schedule not saved")
-    assert desk.t("desk.saved") in " ".join(desk.alerts())
     schedule = api(base, "GET", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN)
     assert schedule["weekly"]["mon"] == [["09:00", "13:00"], ["14:00", "18:00"]]

@@ -89,16 +89,35 @@ export async function download(path, filename) {
 }
 export const post = (path, body, options = {}) => api("POST", path, { body: body ?? {}, ...options });
 
-// Every page of a list ({items, total, limit, offset}) for small reference lists.
-export async function all(path, query = {}) {
+// Every page of a list ({items, total, limit, offset}), 100 at a time, up to
+// `max` items (bounded, so a runaway total cannot loop): reference lists and a
+// fortnight of free slots. Open-ended lists (my bookings, my messages) read
+// page by page with a "more" control instead (pager).
+export async function all(path, query = {}, { max = 2000 } = {}) {
   const items = [];
-  let offset = 0;
   for (;;) {
-    const page = await get(path, { ...query, limit: 100, offset });
+    const page = await get(path, { ...query, limit: 100, offset: items.length });
     items.push(...page.items);
-    offset += page.items.length;
-    if (!page.items.length || page.total === undefined || offset >= page.total) return items;
+    if (!page.items.length || page.total === undefined || items.length >= page.total || items.length >= max) return items;
   }
+}
+
+// An open-ended list read a page at a time: `await next()` gives the next
+// page's items; `done` once the list's total is read.
+export function pager(path, query = {}, limit = 20) {
+  let offset = 0;
+  let total = Infinity;
+  return {
+    get done() {
+      return offset >= total;
+    },
+    async next() {
+      const page = await get(path, { ...query, limit, offset });
+      offset += page.items.length;
+      total = page.items.length ? page.total : offset;
+      return page.items;
+    },
+  };
 }
 
 // One Idempotency-Key per user intent (e.g. "book jobs at 10:00"): made the

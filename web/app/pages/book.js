@@ -2,7 +2,7 @@
 // (Almaty time), one slot, confirm. Signed-out visitors sign in on the way
 // and come back to the slot they chose. Also moves an existing booking
 // (?reschedule=<booking id>).
-import { get, intentDone, intentKey, post, Problem } from "../api.js";
+import { all, intentDone, intentKey, post, Problem } from "../api.js";
 import * as catalog from "../catalog.js";
 import { clearPending, pending, rememberPending } from "../forms.js";
 import { almatyDay, named, t, when } from "../i18n.js";
@@ -72,8 +72,9 @@ export default async function bookPage({ main, query }) {
     syncUrl();
     replace(confirmBox);
     if (!state.service) return;
-    await load(slotsBox, () => get("/v1/availability", { service_id: state.service, specialist_id: state.specialist || undefined }),
-      (answer) => renderSlots(answer.items, takenMessage));
+    // every page of the fortnight's slots, not just the first 20
+    await load(slotsBox, () => all("/v1/availability", { service_id: state.service, specialist_id: state.specialist || undefined }),
+      (items) => renderSlots(items, takenMessage));
   }
 
   function renderSlots(items, takenMessage) {

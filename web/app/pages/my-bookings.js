@@ -1,7 +1,7 @@
 // My bookings: upcoming and past; cancel, reschedule (consultations), add to
 // calendar; my waitlist places, and an offered seat to accept or decline
 // before its offer runs out (a countdown).
-import { download, get, intentDone, intentKey, post } from "../api.js";
+import { all, download, intentDone, intentKey, pager, post } from "../api.js";
 import * as catalog from "../catalog.js";
 import { named, t, when } from "../i18n.js";
 import { render } from "../router.js";
@@ -13,23 +13,33 @@ export default async function myBookingsPage({ main, query, isCurrent }) {
   const box = h("div", {});
   const flash = query.booked ? notice(t("mine.booked")) : query.moved ? notice(t("mine.moved")) : null;
   replace(main, h("h1", {}, t("mine.title")), flash, box);
+  // newest first, a page at a time (older ones behind "more"); waitlist places all
+  const bookings = pager("/v1/me/bookings", {}, 50);
   const fetcher = async () => {
-    const [mine, waitlist, names] = await Promise.all([
-      get("/v1/me/bookings", { limit: 100 }), get("/v1/me/waitlist", { limit: 100 }), catalog.index()]);
-    mine.waitlist = waitlist.items;
-    // spaces are named by their centre's page
-    const centreIds = [...new Set(mine.items.filter((b) => b.kind === "space").map((b) => b.centre_id))];
-    const centres = await Promise.all(centreIds.map((id) => catalog.centre(id)));
-    names.spaceNames = Object.fromEntries(centres.flatMap((c) => c.spaces).map((s) => [s.id, named(s)]));
-    return [mine, names];
+    const [items, waitlist, names] = await Promise.all([bookings.next(), all("/v1/me/waitlist"), catalog.index()]);
+    await nameSpaces(items, names);
+    return { items, waitlist, names };
   };
-  await load(box, fetcher, ([mine, names]) => {
+  const draw = (mine) => {
+    const { names } = mine;
     const now = new Date().toISOString();
     const upcoming = mine.items.filter((b) => ACTIVE.includes(b.state) && b.ends_at >= now)
       .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
     const past = mine.items.filter((b) => !upcoming.includes(b))
       .sort((a, b) => b.starts_at.localeCompare(a.starts_at));
-    const waiting = (mine.waitlist || []).filter((w) => ["waiting", "offered"].includes(w.state));
+    const waiting = mine.waitlist.filter((w) => ["waiting", "offered"].includes(w.state));
+    const more = bookings.done ? null : h("button", { type: "button", class: "secondary", dataset: { action: "more" } }, t("common.more"));
+    more?.addEventListener("click", () => busy(more, async () => {
+      try {
+        const items = await bookings.next();
+        await nameSpaces(items, names);
+        mine.items.push(...items);
+        replace(box, draw(mine));
+        box.querySelector("[data-action=more]")?.focus();
+      } catch (err) {
+        more.after(errorBox(err));
+      }
+    }));
     return [
       waiting.length ? h("section", { "aria-labelledby": "wl-h" },
         h("h2", { id: "wl-h" }, t("mine.waitlist")),
@@ -40,11 +50,20 @@ export default async function myBookingsPage({ main, query, isCurrent }) {
           : [empty(t("mine.none_upcoming")), h("a", { class: "button primary", href: "#/centres" }, t("mine.book_one"))]),
       h("section", { "aria-labelledby": "past-h" },
         h("h2", { id: "past-h" }, t("mine.past")),
-        past.length ? h("ul", { class: "cards" }, ...past.map((b) => bookingCard(b, names, false))) : empty(t("mine.none_past"))),
+        past.length ? h("ul", { class: "cards" }, ...past.map((b) => bookingCard(b, names, false))) : (more ? null : empty(t("mine.none_past"))),
+        more),
     ];
-  });
+  };
+  await load(box, fetcher, draw);
   const highlighted = query.booked || query.moved;
   if (highlighted) box.querySelector(`[data-booking="${CSS.escape(highlighted)}"]`)?.classList.add("highlight");
+}
+
+// spaces are named by their centre's page
+async function nameSpaces(items, names) {
+  const centreIds = [...new Set(items.filter((b) => b.kind === "space").map((b) => b.centre_id))];
+  const centres = await Promise.all(centreIds.map((id) => catalog.centre(id)));
+  names.spaceNames = { ...names.spaceNames, ...Object.fromEntries(centres.flatMap((c) => c.spaces).map((s) => [s.id, named(s)])) };
 }
 
 export function whatOf(b, names) {

@@ -1,9 +1,9 @@
 // My messages (what was sent, by which channel, when) and my preferences:
 // the channels I want, and the language messages come in.
-import { api, get } from "../api.js";
+import { api, get, pager } from "../api.js";
 import { keepDraft, values } from "../forms.js";
 import { has, LANGUAGES, t, when } from "../i18n.js";
-import { busy, clearErrors, empty, field, fieldErrors, h, load, notice, replace, uid } from "../ui.js";
+import { busy, clearErrors, empty, errorBox, field, fieldErrors, h, load, notice, replace, uid } from "../ui.js";
 
 const CHANNELS = ["sms", "email", "telegram"];
 
@@ -14,12 +14,30 @@ export default async function myNotificationsPage({ main }) {
     h("section", { "aria-labelledby": "prefs-h" }, h("h2", { id: "prefs-h" }, t("notes.preferences")), prefsBox),
     h("section", { "aria-labelledby": "list-h" }, h("h2", { id: "list-h" }, t("notes.sent")), listBox));
   load(prefsBox, () => Promise.all([get("/v1/me/notification-preferences"), get("/v1/me")]), ([prefs, me]) => preferencesForm(prefs, me));
-  load(listBox, () => get("/v1/me/notifications", { limit: 50 }), (page) => (page.items.length
-    ? h("ul", { class: "cards" }, ...page.items.map((m) => h("li", { class: "card", dataset: { message: m.id } },
-      h("h3", {}, has(`notes.type.${m.message_type}`) ? t(`notes.type.${m.message_type}`) : m.message_type),
-      h("p", { class: "muted" }, m.created_at ? when.dateTime(m.created_at) : "", " · ", has(`notes.channel.${m.channel}`) ? t(`notes.channel.${m.channel}`) : m.channel),
-      h("p", { class: `badge ${m.status}` }, has(`notes.state.${m.status}`) ? t(`notes.state.${m.status}`) : m.status))))
-    : empty(t("notes.none"))));
+  // newest first, a page at a time behind "more"
+  const messages = pager("/v1/me/notifications", {}, 20);
+  load(listBox, () => messages.next(), (items) => {
+    if (!items.length) return empty(t("notes.none"));
+    const list = h("ul", { class: "cards" }, ...items.map(messageCard));
+    if (messages.done) return list;
+    const more = h("button", { type: "button", class: "secondary", dataset: { action: "more" } }, t("common.more"));
+    more.addEventListener("click", () => busy(more, async () => {
+      try {
+        list.append(...(await messages.next()).map(messageCard));
+        if (messages.done) more.remove();
+      } catch (err) {
+        more.after(errorBox(err));
+      }
+    }));
+    return [list, more];
+  });
+}
+
+function messageCard(m) {
+  return h("li", { class: "card", dataset: { message: m.id } },
+    h("h3", {}, has(`notes.type.${m.message_type}`) ? t(`notes.type.${m.message_type}`) : m.message_type),
+    h("p", { class: "muted" }, m.created_at ? when.dateTime(m.created_at) : "", " · ", has(`notes.channel.${m.channel}`) ? t(`notes.channel.${m.channel}`) : m.channel),
+    h("p", { class: `badge ${m.status}` }, has(`notes.state.${m.status}`) ? t(`notes.state.${m.status}`) : m.status));
 }
 
 function preferencesForm(prefs, me) {

@@ -2,7 +2,7 @@
 // hall): a day, a start, a length within the space's rules; only hours
 // with a free place can be chosen (full ones show as full). Spaces that
 // need staff approval are booked as pending.
-import { get, intentDone, intentKey, post, Problem } from "../api.js";
+import { all, intentDone, intentKey, post, Problem } from "../api.js";
 import * as catalog from "../catalog.js";
 import { clearPending, pending, rememberPending } from "../forms.js";
 import { almatyDay, named, t, when } from "../i18n.js";
@@ -34,8 +34,8 @@ export default async function spacePage({ main, params, query }) {
     hoursBox, confirmBox);
 
   let slots = [];
-  const refresh = () => load(hoursBox, () => get("/v1/availability", { space_id: space.id, include_full: "true" }), (answer) => {
-    slots = answer.items.filter((s) => s.starts_at > new Date().toISOString())
+  const refresh = () => load(hoursBox, () => all("/v1/availability", { space_id: space.id, include_full: "true" }), (items) => {
+    slots = items.filter((s) => s.starts_at > new Date().toISOString())
       .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
     return draw();
   });

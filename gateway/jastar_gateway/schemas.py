@@ -127,6 +127,11 @@ class ScheduleQuery(Page):
     centre_id = fields.String(validate=ID)
 
 
+class LineQuery(Page):
+    resource_id = fields.String(required=True, validate=ID,
+                                metadata={"description": "a session, or a whole course (its programme id)"})
+
+
 class DayQuery(Page):
     date = fields.Date(required=True, validate=SANE_DATE)
 

@@ -313,6 +313,29 @@ def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_
     desk.wait(lambda: desk.find(f"tr[data-session='{first['id']}'] ol, tr[data-session='{first['id']}'] p.muted"))
     axe(desk, "rosters")
 
+    # a one-seat session: one member holds the seat, the next waits in line
+    starts = datetime.now(ALMATY).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    session = api(base, "POST", "/v1/admin/session", headers=ADMIN, json={
+        "programme_id": "sewing-course", "capacity": 1, "language": "kk",
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat()})
+    seated, seated_headers = member_signed_in(base, f"Жанар {desk.lang}")
+    waiting, waiting_headers = member_signed_in(base, f"Гүлім {desk.lang}")
+    for headers, expect in ((seated_headers, 201), (waiting_headers, 202)):
+        for _ in range(60):  # booking learns new members and sessions from events
+            made = requests.post(base + "/v1/bookings", json={"kind": "seat", "session_id": session["id"]},
+                                 headers={**headers, "Idempotency-Key": str(uuid.uuid4())}, timeout=30)
+            if made.status_code == expect:
+                break
+            time.sleep(0.5)
+        assert made.status_code == expect, made.text
+    desk.driver.refresh()
+    desk.wait_ready()
+    row = desk.wait(lambda: desk.find(f"tr[data-session='{session['id']}']"))
+    desk.click(desk.button(desk.t("desk.show_roster"), row))
+    line = desk.wait(lambda: desk.find(f"tr[data-session='{session['id']}'] ol.waitlist"), message="no line shown")
+    assert waiting["full_name"] in line.text and desk.t("state.waiting") in line.text
+    assert seated["full_name"] in desk.find(f"tr[data-session='{session['id']}'] ol:not(.waitlist)").text
+
     # a programme's Russian name, changed at the desk, is what the API says
     desk.go(f"/desk/reference?centre={KARASAI}&tab=programmes")
     form = desk.wait(lambda: desk.find("[data-programme='sewing-course'] form"))

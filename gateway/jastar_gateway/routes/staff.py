@@ -57,6 +57,12 @@ class StaffRoutes:
         query = dict(request.jastar_query)
         return self.call("booking", "centre_day", centre_id, query.pop("date").isoformat(), query)
 
+    @route("GET", "/v1/waitlist", "Who waits for a session or course, in line order (its centre's "
+           "staff)", "desk", roles=DESK, query=schemas.LineQuery, response=responses.WaitlistPage)
+    def line(self, request):
+        query = dict(request.jastar_query)
+        return self.call("booking", "resource_waitlist", query.pop("resource_id"), query)
+
     @route("POST", "/v1/bookings/<string:booking_id>/check-in", "Check a member in", "desk", roles=DESK,
            response=responses.Booking)
     def check_in(self, request, booking_id):

@@ -310,6 +310,18 @@ class WaitlistRepository:
         where = _at_centres([W.member_id == member_id], W, centre_ids)
         return self.session.scalar(select(func.count()).select_from(W).where(*where))
 
+    def in_line(self, resource_id, limit=None, offset=0):
+        """Who waits for a session or course now (offered first), in line order."""
+        W = model.WaitlistEntry
+        return list(self.session.scalars(select(W).where(
+            W.resource_id == resource_id, W.state.in_(("waiting", "offered")))
+            .order_by(W.position, W.id).limit(limit).offset(offset)))
+
+    def count_in_line(self, resource_id):
+        W = model.WaitlistEntry
+        return self.session.scalar(select(func.count()).select_from(W).where(
+            W.resource_id == resource_id, W.state.in_(("waiting", "offered"))))
+
     def after(self, after_id, limit):
         W = model.WaitlistEntry
         query = select(W) if after_id is None else select(W).where(W.id > after_id)

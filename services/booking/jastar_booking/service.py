@@ -100,6 +100,12 @@ class BookingService(JastarService):
         return _page(schemas.WaitlistEntrySchema(many=True).dump(found), total, page)
 
     @api
+    def resource_waitlist(self, resource_id, page=None):
+        page = load(schemas.PageSchema(), page)
+        found, total = queries.resource_waitlist(self.db.unit_of_work(), self.caller, resource_id, **page)
+        return _page(schemas.WaitlistEntrySchema(many=True).dump(found), total, page)
+
+    @api
     def centre_day(self, centre_id, day, page=None):
         try:
             day = date.fromisoformat(day)

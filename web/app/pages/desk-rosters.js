@@ -1,6 +1,6 @@
 // Course rosters: the centre's programmes, each session's seats taken and
-// left and how many wait in line, and who holds a seat (the seat bookings
-// of the session's day list, with names).
+// left and how many wait in line; who holds a seat (the seat bookings of the
+// session's day list) and who waits, in line order (GET /v1/waitlist).
 import { all, get } from "../api.js";
 import { centrePicker, chosenCentre, member } from "../desk.js";
 import { almatyDay, named, t, when } from "../i18n.js";
@@ -41,13 +41,24 @@ function sessionRow(p, s, centre) {
   const show = h("button", { type: "button", class: "secondary small", "aria-label": `${t("desk.show_roster")}: ${when.dateTime(s.starts_at)}` }, t("desk.show_roster"));
   show.addEventListener("click", () => busy(show, async () => {
     try {
-      const day = await all(`/v1/centers/${encodeURIComponent(centre.id)}/day`, { date: almatyDay(s.starts_at) });
+      // a whole course has one line for all its sessions: the programme's
+      const line = p.whole_course ? p.id : s.id;
+      const [day, waiting] = await Promise.all([
+        all(`/v1/centers/${encodeURIComponent(centre.id)}/day`, { date: almatyDay(s.starts_at) }),
+        all("/v1/waitlist", { resource_id: line })]);
       const seats = day.filter((b) => b.kind === "seat" && (b.session_id === s.id || b.resource_id === s.id || b.resource_id === p.id)
         && ["pending", "confirmed", "checked_in", "no_show"].includes(b.state));
-      const names = await Promise.all(seats.map((b) => member(b.member_id)));
-      replace(people, seats.length ? h("ol", { class: "roster-names" }, ...seats.map((b, i) => h("li", { dataset: { booking: b.id } },
-        names[i]?.full_name || t("desk.member_unknown"), " ", h("span", { class: `badge ${b.state}` }, t(`state.${b.state}`)))))
-        : h("p", { class: "muted" }, t("desk.roster_empty")));
+      const [seated, queued] = await Promise.all([
+        Promise.all(seats.map((b) => member(b.member_id))), Promise.all(waiting.map((w) => member(w.member_id)))]);
+      replace(people,
+        h("p", { class: "roster-h" }, t("desk.seats_taken")),
+        seats.length ? h("ol", { class: "roster-names" }, ...seats.map((b, i) => h("li", { dataset: { booking: b.id } },
+          seated[i]?.full_name || t("desk.member_unknown"), " ", h("span", { class: `badge ${b.state}` }, t(`state.${b.state}`)))))
+          : h("p", { class: "muted" }, t("desk.roster_empty")),
+        h("p", { class: "roster-h" }, t("desk.waiting")),
+        waiting.length ? h("ol", { class: "roster-names waitlist" }, ...waiting.map((w, i) => h("li", { dataset: { entry: w.id, state: w.state } },
+          queued[i]?.full_name || t("desk.member_unknown"), " ", h("span", { class: `badge ${w.state}` }, t(`state.${w.state}`)))))
+          : h("p", { class: "muted" }, t("desk.line_empty")));
     } catch (err) {
       replace(people, errorBox(err));
     }

@@ -112,6 +112,19 @@ def member_waitlist(uow, caller, member_id, limit=100, offset=0):
         return entries, uow.waitlist.count_for_member(member_id, centre_ids)
 
 
+def resource_waitlist(uow, caller, resource_id, limit=100, offset=0):
+    """The line for a session (or a whole course), for its centre's staff: a
+    page of who waits or holds an offer, in line order, and how many."""
+    with uow:
+        found = uow.copies.get("session", resource_id) or uow.copies.get("programme", resource_id)
+        if found is None:
+            raise InvalidInput("unknown session or course", fields={"resource_id": [f"no {resource_id!r}"]})
+        access.check_staff(caller, found.centre_id)
+        entries = uow.waitlist.in_line(resource_id, limit, offset)
+        uow.waitlist.place_in_line(entries)
+        return entries, uow.waitlist.count_in_line(resource_id)
+
+
 def centre_day(uow, caller, centre_id, day, limit=None, offset=0):
     """The staff desk's list for one local day (a page of it), and its length."""
     access.check_staff(caller, centre_id)

@@ -302,21 +302,13 @@ def reference_restored(seeded):
 def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_restored):
     base = seeded.url
     programme = api(base, "GET", "/v1/programmes/sewing-course")
-    staff = Staff(desk, new_staff(base))
-    staff.sign_in(f"/desk/rosters?centre={KARASAI}")
-    assert desk.heading() == desk.t("desk.rosters_title")
-    card = desk.wait(lambda: desk.find("[data-programme='sewing-course']"))
-    first = programme["sessions"][0]
-    row = desk.find(f"tr[data-session='{first['id']}']", card)
-    assert str(first["seats_left"]) in row.text
-    desk.click(desk.button(desk.t("desk.show_roster"), row))
-    desk.wait(lambda: desk.find(f"tr[data-session='{first['id']}'] ol, tr[data-session='{first['id']}'] p.muted"))
-    axe(desk, "rosters")
-
-    # a one-seat session: one member holds the seat, the next waits in line
+    # a one-seat workshop: one member holds the seat, the next waits in line
+    workshop = api(base, "POST", "/v1/admin/programme", headers=ADMIN, json={
+        "id": f"desk-workshop-{uuid.uuid4().hex[:8]}", "centre_id": KARASAI, "kind": "training", "capacity": 1,
+        "name_kk": "Подкаст шеберханасы", "name_ru": "Мастерская подкаста"})
     starts = datetime.now(ALMATY).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=3)
     session = api(base, "POST", "/v1/admin/session", headers=ADMIN, json={
-        "programme_id": "sewing-course", "capacity": 1, "language": "kk",
+        "programme_id": workshop["id"], "language": "kk",
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat()})
     seated, seated_headers = member_signed_in(base, f"Жанар {desk.lang}")
     waiting, waiting_headers = member_signed_in(base, f"Гүлім {desk.lang}")
@@ -328,8 +320,17 @@ def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_
                 break
             time.sleep(0.5)
         assert made.status_code == expect, made.text
-    desk.driver.refresh()
-    desk.wait_ready()
+    staff = Staff(desk, new_staff(base))
+    staff.sign_in(f"/desk/rosters?centre={KARASAI}")
+    assert desk.heading() == desk.t("desk.rosters_title")
+    card = desk.wait(lambda: desk.find("[data-programme='sewing-course']"))
+    first = programme["sessions"][0]
+    row = desk.find(f"tr[data-session='{first['id']}']", card)
+    assert str(first["seats_left"]) in row.text
+    desk.click(desk.button(desk.t("desk.show_roster"), row))
+    desk.wait(lambda: desk.find(f"tr[data-session='{first['id']}'] ol, tr[data-session='{first['id']}'] p.muted"))
+    axe(desk, "rosters")
+
     row = desk.wait(lambda: desk.find(f"tr[data-session='{session['id']}']"))
     desk.click(desk.button(desk.t("desk.show_roster"), row))
     line = desk.wait(lambda: desk.find(f"tr[data-session='{session['id']}'] ol.waitlist"), message="no line shown")

@@ -19,7 +19,7 @@ export class Problem extends Error {
 
 export class Offline extends Error {}
 
-export async function api(method, path, { body, query, idempotencyKey, signal } = {}) {
+export async function api(method, path, { body, query, idempotencyKey, signal, cache } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -35,7 +35,7 @@ export async function api(method, path, { body, query, idempotencyKey, signal } 
   let response;
   try {
     response = await fetch(url, {
-      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, signal, cache, body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     if (err.name === "AbortError") throw err;

@@ -1,7 +1,7 @@
 // The desk's common ground: which centres are mine (staff: my account's
 // centres, GET /v1/staff/me; an admin: all open centres), the centre I work
 // at today (remembered on this device), and the day list's small helpers.
-import { get } from "./api.js";
+import { api, get } from "./api.js";
 import * as catalog from "./catalog.js";
 import { named, t } from "./i18n.js";
 import * as session from "./session.js";
@@ -42,6 +42,10 @@ export function centrePicker(centres, current, onChange) {
   } }, ...centres.map((c) => h("option", { value: c.id, selected: c.id === current?.id }, named(c))));
   return field(t("desk.centre"), select);
 }
+
+// reference data as it is now: the desk edits it, so the browser's copy
+// (cached a minute for everyone else) is checked again (a 304 when unchanged)
+export const fresh = (path, query) => api("GET", path, { query, cache: "no-cache" });
 
 // who a booking is for: the member's name and phone (staff may read them)
 const people = new Map();

@@ -4,7 +4,7 @@
 // refusals come back next to the field they name.
 import { api, get } from "../api.js";
 import * as catalog from "../catalog.js";
-import { centrePicker, chosenCentre } from "../desk.js";
+import { centrePicker, chosenCentre, fresh } from "../desk.js";
 import { almatyDay, list, named, t, when } from "../i18n.js";
 import { go } from "../router.js";
 import { banner, busy, clearErrors, empty, field, fieldErrors, h, load, replace, setFieldError } from "../ui.js";
@@ -28,15 +28,15 @@ export default async function referencePage({ main, query }) {
       class: `button ${name === tab ? "primary" : "secondary"} small`, href: link({ tab: name }), "aria-current": name === tab ? "page" : null,
     }, t(`desk.tab.${name}`)))), box);
   if (tab === "programmes") {
-    await load(box, () => get("/v1/programmes", { centre_id: centre.id, limit: 100 }), (page) => (page.items.length
+    await load(box, () => fresh("/v1/programmes", { centre_id: centre.id, limit: 100 }), (page) => (page.items.length
       ? h("ul", { class: "cards wide" }, ...page.items.map((p) => h("li", { class: "card", dataset: { programme: p.id } },
         h("h2", {}, named(p)), editForm("programme", p, [
           ["name_kk", t("desk.name_kk"), "text"], ["name_ru", t("desk.name_ru"), "text"], ["capacity", t("desk.capacity"), "number"]]))))
       : empty(t("desk.no_programmes"))));
   } else if (tab === "sessions") {
     await load(box, async () => {
-      const page = await get("/v1/programmes", { centre_id: centre.id, limit: 100 });
-      return Promise.all(page.items.map((p) => get(`/v1/programmes/${encodeURIComponent(p.id)}`)));
+      const page = await fresh("/v1/programmes", { centre_id: centre.id, limit: 100 });
+      return Promise.all(page.items.map((p) => fresh(`/v1/programmes/${encodeURIComponent(p.id)}`)));
     }, (programmes) => (programmes.length ? programmes.map((p) => h("section", { class: "card", dataset: { programme: p.id } },
       h("h2", {}, named(p)),
       p.sessions.length ? h("ul", { class: "plain sessions" }, ...p.sessions.map((s) => h("li", { dataset: { session: s.id } },

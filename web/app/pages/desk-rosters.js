@@ -1,8 +1,8 @@
 // Course rosters: the centre's programmes, each session's seats taken and
 // left and how many wait in line; who holds a seat (the seat bookings of the
 // session's day list) and who waits, in line order (GET /v1/waitlist).
-import { all, get } from "../api.js";
-import { centrePicker, chosenCentre, member } from "../desk.js";
+import { all } from "../api.js";
+import { centrePicker, chosenCentre, fresh, member } from "../desk.js";
 import { almatyDay, named, t, when } from "../i18n.js";
 import { go } from "../router.js";
 import { busy, empty, errorBox, h, load, replace } from "../ui.js";
@@ -17,8 +17,8 @@ export default async function rostersPage({ main, query }) {
   const box = h("div", {});
   main.append(centrePicker(centres, centre, (id) => go(`#/desk/rosters?centre=${encodeURIComponent(id)}`)), box);
   await load(box, async () => {
-    const page = await get("/v1/programmes", { centre_id: centre.id, limit: 100 });
-    return Promise.all(page.items.map((p) => get(`/v1/programmes/${encodeURIComponent(p.id)}`)));
+    const page = await fresh("/v1/programmes", { centre_id: centre.id, limit: 100 });
+    return Promise.all(page.items.map((p) => fresh(`/v1/programmes/${encodeURIComponent(p.id)}`)));
   }, (programmes) => (programmes.length ? programmes.map((p) => programmeCard(p, centre)) : empty(t("desk.no_programmes"))));
 }
 

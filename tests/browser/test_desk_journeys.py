@@ -373,3 +373,23 @@ def test_staff_see_rosters_and_edit_reference_data(desk, axe, seeded, reference_
               == [["10:00", "14:00"]], message="schedule not saved")
     schedule = api(base, "GET", "/v1/admin/schedule/lawyer-karasai", headers=ADMIN)
     assert schedule["weekly"]["mon"] == [["09:00", "13:00"], ["14:00", "18:00"]]
+
+
+def test_an_expired_desk_session_asks_the_staff_sign_in_again(desk, seeded):
+    staff = Staff(desk, new_staff(seeded.url))
+    staff.sign_in(f"/desk/walk-in?centre={KARASAI}")
+    # the token goes stale (as after a deactivation or a new secret): the API says 401
+    desk.driver.execute_script(
+        "const s = JSON.parse(localStorage.getItem('jastar.session'));"
+        "s.token = s.token.slice(0, -4) + 'AAAA'; localStorage.setItem('jastar.session', JSON.stringify(s));")
+    desk.go("/desk/rosters")
+    desk.wait(lambda: "signin" in desk.hash and "role=staff" in desk.hash, message="not asked to sign in")
+    assert desk.t("auth.expired") in " ".join(desk.alerts())
+    desk.wait(lambda: desk.heading() == desk.t("auth.title_staff"))
+    # signed in again, back where they were
+    desk.fill(desk.t("auth.phone"), staff.phone)
+    desk.press(desk.t("auth.send_code"))
+    code = desk.wait(lambda: desk.find(".dev-code").get_attribute("data-code"))
+    desk.fill(desk.t("auth.code"), code)
+    desk.press(desk.t("auth.sign_in"))
+    desk.wait(lambda: desk.hash.startswith("#/desk/rosters"), message="not back at the rosters")

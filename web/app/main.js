@@ -2,7 +2,7 @@
 // and what the app says about the connection and the session.
 import { catalogue, LANGUAGES, language, storedLanguage, t, useLanguage } from "./i18n.js";
 import { nav } from "./routes.js";
-import { go, here, parse, render } from "./router.js";
+import { go, here, match, parse, render } from "./router.js";
 import * as session from "./session.js";
 import { banner, h, replace } from "./ui.js";
 
@@ -70,7 +70,10 @@ function watchConnection() {
     banner(t("auth.expired"), "info", { timeout: 8000 });
     header();
     // what was typed stays in its form's draft (forms.js); come back here after
-    if (!parse().path.startsWith("/signin")) {
+    const { path } = parse();
+    const roles = [].concat(match(path)?.route.auth || []);
+    if (roles.length && !roles.includes("member")) render();  // the router asks the desk's or admin's sign-in
+    else if (!path.startsWith("/signin")) {
       location.replace(`#/signin?next=${encodeURIComponent(here())}`);
     }
   });

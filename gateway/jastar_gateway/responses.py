@@ -302,10 +302,16 @@ class Message(Schema):
     sent_at = timestamp()
 
 
+class QuietWindow(Schema):
+    from_ = text(required=True, data_key="from", attribute="from")  # "22:00", Almaty time
+    to = text(required=True)  # "08:00"; earlier than from: the window crosses midnight
+
+
 class ChannelPreferences(Schema):
     member_id = text(required=True)
     channels = fields.List(fields.String(), required=True)
     telegram_chat_id = maybe()
+    quiet_hours = fields.Nested(QuietWindow, allow_none=True)
     default = fields.Boolean()
 
 

@@ -4,7 +4,7 @@ be written. The owning service checks meaning (a phone's format, a slot's
 freedom) and its errors come back naming the field too."""
 from datetime import date
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from jastar_common.validation import StrictSchema, UtcDateTime
 
@@ -154,10 +154,29 @@ class NewWebhook(StrictSchema):
     description = fields.String(validate=validate.Length(max=500))
 
 
+CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="a time of day as HH:MM (00:00-23:59)")
+
+
+class QuietHours(StrictSchema):
+    """Almaty time; `from` later than `to` crosses midnight. Reminders and other
+    non-urgent messages due inside wait for its end; urgent ones (a waitlist
+    offer, a booking the centre cancelled) are sent anyway."""
+    from_ = fields.String(required=True, data_key="from", attribute="from", validate=CLOCK,
+                          metadata={"example": "22:00"})
+    to = fields.String(required=True, validate=CLOCK, metadata={"example": "08:00"})
+
+    @validates_schema
+    def not_empty(self, data, **kwargs):
+        if data.get("from") and data.get("from") == data.get("to"):
+            raise ValidationError("from and to must differ", field_name="to")
+
+
 class Preferences(StrictSchema):
     channels = fields.List(fields.String(validate=validate.OneOf(("sms", "email", "telegram", "log"))),
                            required=True)
     telegram_chat_id = fields.String(allow_none=True, validate=validate.Length(max=40))
+    quiet_hours = fields.Nested(QuietHours, allow_none=True,
+                                metadata={"description": "null or left out: no quiet hours"})
 
 
 class CatalogueObject(Schema):

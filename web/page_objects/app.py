@@ -149,8 +149,8 @@ class WebApp:
 
     def fill(self, label, value):
         control = self.field(label)
-        if control.get_attribute("type") == "date":
-            # date inputs take keys in the browser's locale order: set the value as a script would
+        if control.get_attribute("type") in ("date", "time"):
+            # date and time inputs take keys in the browser's locale order: set the value as a script would
             self.driver.execute_script(
                 "arguments[0].value = arguments[1];"
                 "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"

@@ -78,6 +78,8 @@ preferences = Table(
     Column("member_id", String(40), primary_key=True),
     Column("channels", JSON, nullable=False),  # the channels the member wants, in order
     Column("telegram_chat_id", String(40)),
+    # {"from": "22:00", "to": "08:00"} Almaty time, or null: held messages (domain/quiet.py)
+    Column("quiet_hours", JSON),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

@@ -148,6 +148,15 @@ class NotificationsStore:
             .where(preferences.c.member_id.in_(list(member_ids)),
                    preferences.c.telegram_chat_id.is_not(None))).all())
 
+    def quiet_hours_of(self, member_ids):
+        """{member id: quiet hours} for those of these members who set them."""
+        if not member_ids:
+            return {}
+        rows = self.session.execute(
+            select(preferences.c.member_id, preferences.c.quiet_hours)
+            .where(preferences.c.member_id.in_(list(member_ids)))).all()
+        return {member_id: quiet for member_id, quiet in rows if quiet}
+
     def delete_preferences(self, member_id):
         self.session.execute(delete(preferences).where(preferences.c.member_id == member_id))
 

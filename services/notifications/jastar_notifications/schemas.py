@@ -1,5 +1,5 @@
 """What crosses the notifications RPC boundary, in and out (unknown=RAISE in)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from jastar_common.validation import StrictSchema
 
@@ -15,10 +15,25 @@ class LoginCodeSchema(StrictSchema):
     language = fields.String(load_default="ru", validate=LANGUAGE)
 
 
+CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="a time of day as HH:MM (00:00-23:59)")
+
+
+class QuietHoursSchema(StrictSchema):
+    """Almaty wall-clock times; `from` after `to` crosses midnight (22:00-08:00)."""
+    from_ = fields.String(required=True, data_key="from", attribute="from", validate=CLOCK)
+    to = fields.String(required=True, validate=CLOCK)
+
+    @validates_schema
+    def not_empty(self, data, **kwargs):
+        if data.get("from") and data.get("from") == data.get("to"):
+            raise ValidationError("from and to must differ", field_name="to")
+
+
 class PreferencesInSchema(StrictSchema):
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True)
     telegram_chat_id = fields.String(load_default=None, allow_none=True,
                                      validate=validate.Regexp(r"^-?\d{1,20}$"))
+    quiet_hours = fields.Nested(QuietHoursSchema, load_default=None, allow_none=True)
 
 
 class PageSchema(StrictSchema):
@@ -37,6 +52,7 @@ class PreferencesSchema(Schema):
     member_id = fields.String()
     channels = fields.List(fields.String())
     telegram_chat_id = fields.String(allow_none=True)
+    quiet_hours = fields.Dict(allow_none=True)  # {"from", "to"} or null
     default = fields.Boolean()
 
 

@@ -27,7 +27,8 @@ from jastar_common.tracing import SpanKind, continued, current_traceparent
 
 from .channels import Outgoing, PermanentError, RetryableError
 from .domain import services, webhooks
-from .domain.localtime import defer_past_quiet_hours, format_when, in_quiet_hours
+from .domain.localtime import format_when
+from .domain.quiet import send_after
 from .templates import render
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Dispatcher:
         self.http = http or requests.Session()
         self.clock = clock
         self.resolver = resolver or webhooks.resolve  # the service gives one with a deadline
+        self.quiet = {}  # members' quiet hours, read with each batch
 
     def run_once(self, max_seconds=5.0):
         """Work until nothing is due or max_seconds have gone (the timer comes back)."""
@@ -124,6 +126,8 @@ class Dispatcher:
                                                now + timedelta(seconds=self.send.lease_seconds))
             chats = uow.store.telegram_chats(
                 {m["member_id"] for m in claimed if m["channel"] == "telegram" and m["member_id"]})
+            # members' quiet hours as they are now (they may have changed since the row was written)
+            self.quiet = uow.store.quiet_hours_of({m["member_id"] for m in claimed if m["member_id"]})
             uow.commit()
         # the contacts of the whole batch in one registry call, not one per message
         self.directory.prefetch_members(
@@ -141,9 +145,14 @@ class Dispatcher:
                        f"notifications.send {message['channel']}", service="notifications"):
             return self._deliver(self._prepare(message, now, chats))
 
+    def _send_after(self, message, at):
+        """The one quiet-hours rule (domain/quiet.py) for this message from `at`."""
+        return send_after(at, message_type=message["message_type"], channel=message["channel"],
+                          data=message["data"], sms_quiet=self.settings.quiet_hours,
+                          member_quiet=self.quiet.get(message["member_id"]))
+
     def _held_for_quiet_hours(self, message, now):
-        return (message["channel"] == "sms" and self.settings.quiet_hours
-                and in_quiet_hours(now, self.settings.quiet_hours))
+        return self._send_after(message, now) > now
 
     def _needs_member(self, message, now):
         return message["message_type"] != "login_code" and not self._held_for_quiet_hours(message, now)
@@ -154,10 +163,9 @@ class Dispatcher:
             if message["message_type"] == "login_code":
                 return message, self._login_code(message, now)
             if self._held_for_quiet_hours(message, now):
-                # due before 22:00 but reached after it: wait for the morning
+                # due before the quiet window but reached in it: wait for its end
                 return message, {"status": "queued", "attempts": message["attempts"] - 1,
-                                 "lease_until": None, "next_attempt_at": defer_past_quiet_hours(
-                                     now, self.settings.quiet_hours)}
+                                 "lease_until": None, "next_attempt_at": self._send_after(message, now)}
             return message, self._member_message(message, chats)
         except PermanentError as exc:
             return message, self._failed(message, exc, permanent=True)
@@ -222,8 +230,7 @@ class Dispatcher:
                 changes["data"] = {"language": message["data"].get("language")}
             return changes
         due = self.clock() + timedelta(seconds=backoff(self.send, message["attempts"]))
-        if message["channel"] == "sms" and message["message_type"] != "login_code":
-            due = defer_past_quiet_hours(due, self.settings.quiet_hours)
+        due = self._send_after(message, due)
         return {"status": "failed", "last_error": error, "next_attempt_at": due, "lease_until": None}
 
     def _record(self, message, changes):

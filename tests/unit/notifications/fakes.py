@@ -45,6 +45,9 @@ class FakeStore:
         return {m: p["telegram_chat_id"] for m, p in self.prefs.items()
                 if m in member_ids and p.get("telegram_chat_id") is not None}
 
+    def quiet_hours_of(self, member_ids):
+        return {m: p["quiet_hours"] for m, p in self.prefs.items() if m in member_ids and p.get("quiet_hours")}
+
     def list_subscriptions(self, owner=None, active_only=False):
         return [dict(s) for s in self.subscriptions.values()
                 if (owner is None or s["owner"] == owner) and (s["active"] or not active_only)]

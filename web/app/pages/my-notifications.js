@@ -1,5 +1,6 @@
 // My messages (what was sent, by which channel, when) and my preferences:
-// the channels I want, and the language messages come in.
+// the channels I want, the language messages come in, and quiet hours
+// (Almaty time; non-urgent messages due inside wait for their end).
 import { api, get, pager } from "../api.js";
 import { keepDraft, values } from "../forms.js";
 import { has, LANGUAGES, t, when } from "../i18n.js";
@@ -60,8 +61,10 @@ function preferencesForm(prefs, me) {
           h("input", { type: "radio", id, name: "language", value: lang, checked: me.language === lang }),
           h("label", { for: id, lang }, t(`lang.name.${lang}`)));
       })),
+    quietHours(prefs.quiet_hours),
     result, save);
   const draft = keepDraft(form, "preferences");
+  form.querySelector("[name=quiet_on]").dispatchEvent(new Event("change"));  // a restored draft's switch
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -70,7 +73,8 @@ function preferencesForm(prefs, me) {
     const channels = CHANNELS.filter((c) => data[`channel_${c}`]);
     busy(save, async () => {
       try {
-        await api("PUT", "/v1/me/notification-preferences", { body: { channels, telegram_chat_id: data.telegram_chat_id || null } });
+        const quiet = data.quiet_on ? { from: hhmm(data.quiet_from), to: hhmm(data.quiet_to) } : null;
+        await api("PUT", "/v1/me/notification-preferences", { body: { channels, telegram_chat_id: data.telegram_chat_id || null, quiet_hours: quiet } });
         if (data.language && data.language !== me.language) {
           await api("PATCH", "/v1/me", { body: { language: data.language } });
           me.language = data.language;
@@ -78,9 +82,48 @@ function preferencesForm(prefs, me) {
         draft.clear();
         replace(result, notice(t("common.saved")));
       } catch (err) {
-        fieldErrors(form, err, { channels: "channel_sms" });
+        fieldErrors(form, flatQuiet(err), { channels: "channel_sms", quiet_hours: "quiet_from" });
       }
     });
   });
   return form;
+}
+
+// an off switch and two times; off, the times are kept but not sent
+function quietHours(quiet) {
+  const switchId = uid("quiet");
+  // text, not type=time: a time input shows AM/PM on an English device; Almaty writes 22:00
+  const clock = (name, value) => h("input", {
+    type: "text", name, value, inputmode: "numeric", autocomplete: "off", maxlength: 5, size: 5,
+    placeholder: value, pattern: "([01][0-9]|2[0-3]):[0-5][0-9]", required: true,
+  });
+  const from = clock("quiet_from", quiet?.from || "22:00");
+  const to = clock("quiet_to", quiet?.to || "08:00");
+  const on = h("input", { type: "checkbox", id: switchId, name: "quiet_on", role: "switch", checked: Boolean(quiet),
+    onchange: () => {
+      from.disabled = !on.checked;
+      to.disabled = !on.checked;
+    } });
+  from.disabled = to.disabled = !quiet;
+  return h("fieldset", { class: "choices quiet", dataset: { field: "quiet_hours" } },
+    h("legend", {}, t("notes.quiet.title")),
+    h("p", { class: "hint" }, t("notes.quiet.hint")),
+    h("div", { class: "choice" }, on, h("label", { for: switchId }, t("notes.quiet.on"))),
+    h("div", { class: "quiet-times" }, field(t("notes.quiet.from"), from), field(t("notes.quiet.to"), to)));
+}
+
+// "8:00", "8.00" or "0800" as "08:00"; anything else as typed (the API names it)
+function hhmm(text = "") {
+  const m = /^(\d{1,2})[:.]?(\d{2})$/.exec(text.trim());
+  return m ? `${m[1].padStart(2, "0")}:${m[2]}` : text.trim();
+}
+
+// the API names quiet_hours.from / .to: shown next to those two inputs
+function flatQuiet(err) {
+  const inner = err?.fields?.quiet_hours;
+  if (inner && typeof inner === "object" && !Array.isArray(inner)) {
+    for (const [key, messages] of Object.entries(inner)) err.fields[`quiet_${key}`] = messages;
+    delete err.fields.quiet_hours;
+  }
+  return err;
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
-from .localtime import defer_past_quiet_hours
+from .quiet import send_after
 from .planning import parse_offsets, plan_event
 
 CHANNELS = ("sms", "email", "telegram", "log")
@@ -32,11 +32,10 @@ class Outcome:
 
 
 def new_message(settings, now, *, channel, message_type, dedup_key, data,
-                member_id=None, booking_id=None, recipient=None):
-    due = now
-    # quiet hours hold back SMS only, and never a login code someone is waiting for
-    if channel == "sms" and message_type != "login_code":
-        due = defer_past_quiet_hours(now, settings.quiet_hours)
+                member_id=None, booking_id=None, recipient=None, member_quiet=None):
+    # quiet hours (the service's for SMS, the member's own) hold back all but urgent kinds
+    due = send_after(now, message_type=message_type, channel=channel, data=data,
+                     sms_quiet=settings.quiet_hours, member_quiet=member_quiet)
     return {
         "id": str(uuid.uuid4()), "dedup_key": dedup_key, "member_id": member_id,
         "booking_id": booking_id, "message_type": message_type, "channel": channel,
@@ -47,8 +46,11 @@ def new_message(settings, now, *, channel, message_type, dedup_key, data,
 
 
 def channels_for(store, member_id, settings):
+    """(the channels a member wants, their quiet hours or None)."""
     prefs = store.get_preferences(member_id)
-    return tuple(prefs["channels"]) if prefs else tuple(settings.default_channels)
+    if not prefs:
+        return tuple(settings.default_channels), None
+    return tuple(prefs["channels"]), prefs.get("quiet_hours")
 
 
 def take_event(uow, consumer, envelope, settings, now):
@@ -71,11 +73,12 @@ def _apply(store, event_id, plan, settings, now):
     standing = _standing(store, plan)
     written = []
     for wanted in plan.messages:
-        for channel in channels_for(store, wanted.member_id, settings):
+        channels, quiet = channels_for(store, wanted.member_id, settings)
+        for channel in channels:
             row = new_message(settings, now, channel=channel, message_type=wanted.message_type,
                               dedup_key=f"{event_id}:{wanted.message_type}:{channel}",
                               data=wanted.data, member_id=wanted.member_id,
-                              booking_id=wanted.data.get("booking_id"))
+                              booking_id=wanted.data.get("booking_id"), member_quiet=quiet)
             if store.add_message(row):
                 written.append(row)
     for reminder in standing:
@@ -127,11 +130,13 @@ def materialise_due_reminders(uow, settings, now, limit=100):
                 uow.store.set_reminder_state(reminder["id"], "expired")
                 continue
             data = {**reminder["data"], "lead": reminder["kind"]}
-            for channel in channels_for(uow.store, reminder["member_id"], settings):
+            channels, quiet = channels_for(uow.store, reminder["member_id"], settings)
+            for channel in channels:
                 uow.store.add_message(new_message(
                     settings, now, channel=channel, message_type="reminder",
                     dedup_key=f"reminder:{reminder['id']}:{channel}", data=data,
-                    member_id=reminder["member_id"], booking_id=reminder["booking_id"]))
+                    member_id=reminder["member_id"], booking_id=reminder["booking_id"],
+                    member_quiet=quiet))
             uow.store.set_reminder_state(reminder["id"], "sent")
         uow.commit()
         return len(due)
@@ -163,18 +168,19 @@ def get_preferences(uow, settings, member_id):
         prefs = uow.store.get_preferences(member_id)
     if prefs is None:
         return {"member_id": member_id, "channels": list(settings.default_channels),
-                "telegram_chat_id": None, "default": True}
+                "telegram_chat_id": None, "quiet_hours": None, "default": True}
     return {**prefs, "default": False}
 
 
-def set_preferences(uow, now, member_id, channels, telegram_chat_id=None):
+def set_preferences(uow, now, member_id, channels, telegram_chat_id=None, quiet_hours=None):
     """`channels` is what the member wants; a channel left out is opted out of
-    (an empty list: no messages at all)."""
+    (an empty list: no messages at all). `quiet_hours` {"from", "to"} (Almaty
+    "HH:MM", may cross midnight) or None: see quiet.py for what they hold."""
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
         raise InvalidInput("unknown channel", fields={"channels": [f"unknown: {', '.join(unknown)}"]})
     row = {"member_id": member_id, "channels": list(dict.fromkeys(channels)),
-           "telegram_chat_id": telegram_chat_id, "updated_at": now}
+           "telegram_chat_id": telegram_chat_id, "quiet_hours": quiet_hours, "updated_at": now}
     with uow:
         uow.store.save_preferences(row)
         uow.commit()

@@ -1,0 +1,28 @@
+"""Quiet hours at the gateway: bad input is refused naming the field, and the
+answer keeps both ends of the window."""
+import pytest
+from marshmallow import ValidationError
+
+from jastar_gateway import responses, schemas
+
+
+@pytest.mark.parametrize("quiet, field", [
+    ({"from": "22:00"}, "to"),
+    ({"from": "25:00", "to": "08:00"}, "from"),
+    ({"from": "22:00", "to": "22:00"}, "to"),
+    ({"from": "22:00", "to": "08:00", "zone": "UTC"}, "zone"),
+])
+def test_bad_quiet_hours_name_the_field(quiet, field):
+    with pytest.raises(ValidationError) as err:
+        schemas.Preferences().load({"channels": ["sms"], "quiet_hours": quiet})
+    assert field in err.value.messages["quiet_hours"]
+
+
+def test_quiet_hours_load_and_are_answered_with_both_ends():
+    body = schemas.Preferences().load({"channels": ["sms"], "quiet_hours": {"from": "22:00", "to": "08:00"}})
+    assert body["quiet_hours"] == {"from": "22:00", "to": "08:00"}
+    answer = responses.ChannelPreferences().dump({"member_id": "m-1", "channels": ["sms"],
+                                                  "quiet_hours": body["quiet_hours"], "default": False})
+    assert answer["quiet_hours"] == {"from": "22:00", "to": "08:00"}
+    assert responses.ChannelPreferences().dump({"member_id": "m-1", "channels": [], "quiet_hours": None})[
+        "quiet_hours"] is None

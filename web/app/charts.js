@@ -15,10 +15,10 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
+// the axis' top: four whole steps (counts have no quarters), 8 for 7, 120 for 113
 function niceMax(value) {
-  if (value <= 5) return 5;
-  const step = 10 ** Math.floor(Math.log10(value));
-  return Math.ceil(value / step) * step;
+  const unit = value <= 20 ? 1 : 10 ** Math.floor(Math.log10(value / 4));
+  return Math.ceil(value / (4 * unit)) * 4 * unit;
 }
 
 function axis(width, height, pad, max, format) {

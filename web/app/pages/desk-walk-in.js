@@ -71,7 +71,13 @@ export default async function walkInPage({ main, query }) {
           draft.clear();
           bookStep(made, t("desk.registered"));
         } catch (err) {
-          fieldErrors(form, err);
+          // registered already (say, the answer to a first try was lost): that member it is
+          const known = err instanceof Problem && err.status === 409 && "phone" in err.fields
+            ? await get("/v1/members", { phone: data.phone }).catch(() => null) : null;
+          if (known) {
+            draft.clear();
+            bookStep(known);
+          } else fieldErrors(form, err);
         }
       });
     });

@@ -177,6 +177,13 @@ def test_staff_register_a_walk_in_and_book_the_next_free_slot(desk, axe, seeded)
     assert booking["member_id"] == member_id and booking["starts_at"][:16] == starts_at[:16]
     axe(desk, "day list on a tablet")
 
+    # next time they walk in, the phone finds them
+    desk.go("/desk/walk-in")
+    desk.fill(desk.t("auth.phone"), phone)
+    desk.press(desk.t("desk.find"))
+    card = desk.wait(lambda: desk.find(f"[data-member='{member_id}']"), message="member not found by phone")
+    assert f"Мадина {desk.lang}" in card.text
+
 
 def test_an_admin_adds_a_staff_account_and_a_webhook(desk, axe, seeded):
     base = seeded.url

@@ -4,6 +4,7 @@ import pytest
 from marshmallow import ValidationError
 
 from jastar_gateway import responses, schemas
+from jastar_gateway.i18n import translate
 
 
 @pytest.mark.parametrize("quiet, field", [
@@ -26,3 +27,9 @@ def test_quiet_hours_load_and_are_answered_with_both_ends():
     assert answer["quiet_hours"] == {"from": "22:00", "to": "08:00"}
     assert responses.ChannelPreferences().dump({"member_id": "m-1", "channels": [], "quiet_hours": None})[
         "quiet_hours"] is None
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_quiet_hours_messages_are_translated(language):
+    for english in ("a time of day as HH:MM (00:00-23:59)", "from and to must differ"):
+        assert translate(english, language) != english

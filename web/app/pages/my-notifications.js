@@ -103,6 +103,11 @@ function quietHours(quiet) {
     onchange: () => {
       from.disabled = !on.checked;
       to.disabled = !on.checked;
+      for (const input of [from, to]) {  // off, an error about the times no longer applies
+        if (input.disabled) input.removeAttribute("aria-invalid");
+        const slot = document.getElementById(`${input.id}-error`);
+        if (slot && input.disabled) slot.hidden = true;
+      }
     } });
   from.disabled = to.disabled = !quiet;
   return h("fieldset", { class: "choices quiet", dataset: { field: "quiet_hours" } },

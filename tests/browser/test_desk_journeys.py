@@ -276,6 +276,13 @@ def test_reports_draw_their_charts_and_download_a_csv(desk, axe, seeded, tmp_pat
     assert charts.get("line", 0) == 60 * 2  # a point a day, bookings and served
     assert charts.get("bar", 0) >= 1
     assert desk.t("reports.chart_daily") in desk.main_text()
+    # reach against the youth population: the region's 432 000; a district without a number is "unknown"
+    region = desk.wait(lambda: desk.find("tr[data-reach='almaty-region']"), message="no reach table")
+    assert "432 000" in region.text.replace("\u00a0", " ")
+    unknown = [r for r in api(base, "GET", "/v1/reports/reach", headers=ADMIN, params=period)["rows"]
+               if r["level"] == "district" and r["youth_population"] is None and r["members_served"]]
+    for row in unknown:
+        assert desk.t("reports.unknown") in desk.find(f"tr[data-reach='{row['id']}']").text
     axe(desk, "reports")
 
     # a wrong period is refused by its field, in the user's language

@@ -44,28 +44,32 @@ function dataTable(caption, labels, series, format) {
         ...series.map((one) => h("td", {}, format(one.values[i]))))))));
 }
 
-// barChart({title, labels: ["Karasai", ...], series: [{name, values}], format})
+// barChart({title, labels: ["Karasai", ...], series: [{name, values}], format}):
+// horizontal bars, so long names (services, centres) read whole on the left
 export function barChart({ title, labels, series, format = String, tableLabel, kind = "bar" }) {
   const width = 640;
-  const height = 260;
-  const pad = { top: 12, right: 12, bottom: 48, left: 44 };
+  const bar = 14;
+  const gap = 12;
+  const group = bar * series.length + gap;
+  const pad = { top: 8, right: 16, bottom: 28, left: 250 };
+  const height = pad.top + pad.bottom + group * labels.length;
   const max = niceMax(Math.max(1, ...series.flatMap((one) => one.values.map((v) => v || 0))));
-  const inner = { w: width - pad.left - pad.right, h: height - pad.top - pad.bottom };
-  const group = inner.w / Math.max(1, labels.length);
-  const bar = Math.min(36, (group * 0.8) / series.length);
+  const inner = width - pad.left - pad.right;
+  const x = (v) => pad.left + (inner * (v || 0)) / max;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" },
-    ...axis(width, height, pad, max, format),
+    ...ticks.map((v) => s("g", { class: "tick" },
+      s("line", { x1: x(v), x2: x(v), y1: pad.top, y2: height - pad.bottom, stroke: "#c9d2da", "stroke-width": 1 }),
+      s("text", { x: x(v), y: height - pad.bottom + 16, "text-anchor": "middle", "font-size": 12, fill: "#4f5b66" }, format(v)))),
     ...labels.flatMap((label, i) => {
-      const x0 = pad.left + group * i + (group - bar * series.length) / 2;
+      const y0 = pad.top + group * i + gap / 2;
       return [
-        ...series.map((one, k) => {
-          const v = one.values[i] || 0;
-          const barHeight = (inner.h * v) / max;
-          return s("rect", { x: x0 + k * bar, y: pad.top + inner.h - barHeight, width: bar - 2, height: barHeight, fill: COLOURS[k % COLOURS.length], class: "bar" },
-            s("title", {}, `${label} · ${one.name}: ${format(v)}`));
-        }),
-        s("text", { x: pad.left + group * i + group / 2, y: height - pad.bottom + 18, "text-anchor": "middle", "font-size": 12, fill: "#1d2430" },
-          short(label, Math.max(6, Math.floor(group / 7)))),
+        s("text", { x: pad.left - 8, y: y0 + (bar * series.length) / 2 + 4, "text-anchor": "end", "font-size": 12, fill: "#1d2430" },
+          short(label, 32), s("title", {}, label)),
+        ...series.map((one, k) => s("rect", {
+          x: pad.left, y: y0 + k * bar, width: Math.max(0, x(one.values[i]) - pad.left), height: bar - 2,
+          fill: COLOURS[k % COLOURS.length], class: "bar",
+        }, s("title", {}, `${label} · ${one.name}: ${format(one.values[i] || 0)}`))),
       ];
     }));
   return h("figure", { class: "chart-box", dataset: { chart: kind } }, h("figcaption", {}, title), svg, legend(series),

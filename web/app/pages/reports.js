@@ -56,9 +56,10 @@ export default async function reportsPage({ main, query }) {
   const q = { from, to, centre_id: centreId || undefined };
   replace(box, loading());
   try {
-    const [overview, daily, consultations, services] = await Promise.all([
-      get("/v1/reports/overview", q), get("/v1/reports/daily", q), get("/v1/reports/consultations", q), catalog.services()]);
-    replace(box, figures({ overview, daily, consultations, services }, from, to));
+    const [overview, daily, consultations, reach, services, districts] = await Promise.all([
+      get("/v1/reports/overview", q), get("/v1/reports/daily", q), get("/v1/reports/consultations", q),
+      get("/v1/reports/reach", q), catalog.services(), catalog.districts()]);
+    replace(box, figures({ overview, daily, consultations, services }, from, to), reachTable(reach, districts));
   } catch (err) {
     replace(box, errorBox(err, render));
     // a refused period (say, more than a year) names its fields: shown by the inputs
@@ -108,6 +109,26 @@ function figures({ overview, daily, consultations, services }, from, to) {
           { name: t("reports.no_shows"), values: serviceIds.map((id) => byService[id].no_shows) }],
       }) : empty(t("reports.no_consultations"))),
   ];
+}
+
+// Reach against the youth population (the region, its districts): a share
+// where the population is known, "unknown" where it is not (never 0)
+function reachTable(reach, districts) {
+  const rows = reach.rows.filter((r) => r.level !== "centre" && (r.level === "region" || r.members_served || r.youth_population));
+  if (!rows.length) return null;
+  const names = Object.fromEntries(districts.map((d) => [d.id, named(d)]));
+  const share = (r) => (r.share_of_youth === null || r.share_of_youth === undefined ? t("reports.unknown")
+    : `${(r.share_of_youth * 100).toLocaleString("ru-RU", { maximumFractionDigits: 3 })}%`);
+  const count = (v) => (typeof v === "number" ? number(v) : v ?? t("reports.unknown"));
+  return h("section", { class: "reach", "aria-labelledby": "reach-h" },
+    h("h2", { id: "reach-h" }, t("reports.reach_title")),
+    h("table", { class: "list" },
+      h("thead", {}, h("tr", {}, ...["reports.area", "reports.youth_population", "reports.members_served", "reports.new_members", "reports.share"]
+        .map((key) => h("th", { scope: "col" }, t(key))))),
+      h("tbody", {}, ...rows.map((r) => h("tr", { dataset: { reach: r.id } },
+        h("th", { scope: "row" }, r.level === "region" ? t("reports.region") : names[r.id] || r.id),
+        h("td", {}, count(r.youth_population)), h("td", {}, count(r.members_served)),
+        h("td", {}, count(r.new_members)), h("td", {}, share(r)))))));
 }
 
 // CSV: fetched with the caller's credentials, handed to the browser as a file

@@ -7,16 +7,19 @@ import * as catalog from "../catalog.js";
 import { centrePicker, chosenCentre, fresh } from "../desk.js";
 import { almatyDay, list, named, t, when } from "../i18n.js";
 import { go } from "../router.js";
-import { banner, busy, clearErrors, empty, field, fieldErrors, h, load, replace, setFieldError } from "../ui.js";
+import { banner, busy, clearErrors, empty, field, fieldErrors, h, load, loading, replace, setFieldError } from "../ui.js";
 
 const TABS = ["programmes", "sessions", "schedules"];
 const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const ALMATY_OFFSET = "+05:00";  // Kazakhstan keeps one zone, UTC+5, with no summer time
 
 export default async function referencePage({ main, query }) {
+  // the title first, the rest once my centres are known
+  const wait = loading();
+  replace(main, h("h1", {}, t("desk.reference_title")), wait);
   const { centre, centres } = await chosenCentre(query);
+  wait.remove();
   const tab = TABS.includes(query.tab) ? query.tab : "programmes";
-  replace(main, h("h1", {}, t("desk.reference_title")));
   if (!centre) {
     main.append(empty(t("desk.no_centres")));
     return;

@@ -5,11 +5,14 @@ import { all } from "../api.js";
 import { centrePicker, chosenCentre, fresh, member } from "../desk.js";
 import { almatyDay, named, t, when } from "../i18n.js";
 import { go } from "../router.js";
-import { busy, empty, errorBox, h, load, replace } from "../ui.js";
+import { busy, empty, errorBox, h, load, loading, replace } from "../ui.js";
 
 export default async function rostersPage({ main, query }) {
+  // the title first, the rest once my centres are known
+  const wait = loading();
+  replace(main, h("h1", {}, t("desk.rosters_title")), wait);
   const { centre, centres } = await chosenCentre(query);
-  replace(main, h("h1", {}, t("desk.rosters_title")));
+  wait.remove();
   if (!centre) {
     main.append(empty(t("desk.no_centres")));
     return;

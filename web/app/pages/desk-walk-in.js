@@ -7,11 +7,14 @@ import { centrePicker, chosenCentre } from "../desk.js";
 import { keepDraft, values } from "../forms.js";
 import { almatyDay, language, named, t, when } from "../i18n.js";
 import { go } from "../router.js";
-import { busy, clearErrors, empty, errorBox, field, fieldErrors, h, load, notice, replace, setFieldError } from "../ui.js";
+import { busy, clearErrors, empty, errorBox, field, fieldErrors, h, load, loading, notice, replace, setFieldError } from "../ui.js";
 
 export default async function walkInPage({ main, query }) {
+  // the title first, the rest once my centres are known
+  const wait = loading();
+  replace(main, h("h1", {}, t("desk.walk_in_title")), wait);
   const { centre, centres } = await chosenCentre(query);
-  replace(main, h("h1", {}, t("desk.walk_in_title")));
+  wait.remove();
   if (!centre) {
     main.append(empty(t("desk.no_centres")));
     return;

@@ -5,7 +5,7 @@ import { all, post } from "../api.js";
 import { almatyDay, t, when } from "../i18n.js";
 import { go } from "../router.js";
 import { centrePicker, chosenCentre, member, names, whatOf } from "../desk.js";
-import { banner, busy, confirmDialog, empty, errorBox, field, h, load, notice, replace } from "../ui.js";
+import { banner, busy, confirmDialog, empty, errorBox, field, h, load, loading, notice, replace } from "../ui.js";
 
 // which actions a state allows; the API still decides (its refusals are shown)
 const ACTIONS = {
@@ -14,9 +14,12 @@ const ACTIONS = {
 };
 
 export default async function deskPage({ main, query }) {
+  // the title first, the rest once my centres are known
+  const wait = loading();
+  replace(main, h("h1", {}, t("desk.title")), wait);
   const { centre, centres } = await chosenCentre(query);
+  wait.remove();
   const day = query.date || almatyDay(new Date());
-  replace(main, h("h1", {}, t("desk.title")));
   if (!centre) {
     main.append(empty(t("desk.no_centres")));
     return;

@@ -21,10 +21,13 @@ function period(query) {
 }
 
 export default async function reportsPage({ main, query }) {
+  // the title first, the rest once my centres are known
+  const wait = loading();
+  replace(main, h("h1", {}, t("reports.title")), wait);
   const centres = await myCentres();
+  wait.remove();
   const { from, to } = period(query);
   const centreId = query.centre || "";
-  replace(main, h("h1", {}, t("reports.title")));
 
   const fromInput = h("input", { type: "date", name: "from", value: from, required: true });
   const toInput = h("input", { type: "date", name: "to", value: to, required: true });

@@ -212,9 +212,17 @@ def world(system):
     ids = {"booking_id": booking_a, "entry_id": entry_a, "member_id": a.id, "centre_id": KARASAI,
            "programme_id": "business-basics", "kind": "space", "obj_id": space,
            "webhook_id": owner_webhook, "delivery_id": str(uuid.uuid4()),
-           "account_id": throwaway_staff["id"], "key_id": throwaway_key["id"]}
+           "account_id": throwaway_staff["id"], "key_id": throwaway_key["id"],
+           "token": feed_token(gw, headers["member_b"]), "name": "swagger-ui.css"}
     secret = system.base_env.get("JWT_SECRET") or auth.DEV_SECRET
-    return World(gw, secret, a, b, headers, ids, booking_a, pending["id"], entry_a, slots, owner_webhook)
+    return World(gw, secret, a, b, headers, ids, booking_a, pending["id"], entry_a, slots, owner_webhook,
+                 extra={"session": session})
+
+
+def feed_token(gw, headers):
+    """A new calendar feed of the member these headers sign in (replaces the one they had)."""
+    url = gw.ok("POST", "/v1/me/calendar-feed", headers, expect=(201,))["url"]
+    return re.fullmatch(r".*/v1/calendar/([^/]+)\.ics", url).group(1)
 
 
 # --- tampered credentials ----------------------------------------------------------------------
@@ -395,7 +403,13 @@ NOT_THEIRS_BY_ROUTE = {
     ("POST", "/v1/admin/<string:kind>/<string:obj_id>/close"): {"staff_other"},
     ("POST", "/v1/bookings"): {"member_b", "staff_other"},  # a Karasai slot for member A
     ("GET", "/v1/members/<string:member_id>"): {"staff_other"},  # A booked only at Karasai
+    ("GET", "/v1/waitlist"): {"staff_other"},  # the line for a Karasai session
+    # (GET /v1/members/<id>/bookings and /waitlist: staff of another centre get a page of
+    # what is at their centres, none of A's; foreign_strings checks that)
 }
+# The reports, asked for Karasai: its staff and admins only
+REPORTS = [(d.method, d.url) for d in ROUTES if getattr(d.query, "__name__", None) == "ReportQuery"]
+NOT_THEIRS_BY_ROUTE.update({key: {"staff_other"} for key in REPORTS})
 # Bookings that need approval are the objects of approve and reject.
 PENDING_ROUTES = {("POST", "/v1/bookings/<string:booking_id>/approve"),
                   ("POST", "/v1/bookings/<string:booking_id>/reject")}
@@ -428,6 +442,15 @@ QUERIES = {
     ("GET", "/v1/members"): lambda w: {"phone": w.a.phone},
     ("GET", "/v1/centers/<string:centre_id>/day"): lambda w: {"date": date.today().isoformat()},
     ("GET", "/v1/availability"): lambda w: {"service_id": "jobs"},
+    ("GET", "/v1/waitlist"): lambda w: {"resource_id": w.extra["session"]},
+    ("GET", "/v1/schedules"): lambda w: {"centre_id": KARASAI},
+    **{key: lambda w: {"from": (date.today() - timedelta(days=30)).isoformat(), "to": date.today().isoformat(),
+                       "centre_id": KARASAI} for key in REPORTS},
+}
+# Ids made afresh for a route's every case: a calendar feed URL is replaced by the
+# member's next POST /v1/me/calendar-feed (member B's: nothing of A's is in it)
+FRESH_IDS = {
+    ("GET", "/v1/calendar/<string:token>.ics"): lambda w: {"token": feed_token(w.gw, w.headers["member_b"])},
 }
 
 
@@ -511,6 +534,8 @@ def matrix(world):
         ids = dict(world.ids)
         if case.key in PENDING_ROUTES:
             ids["booking_id"] = world.pending_a
+        if case.key in FRESH_IDS:
+            ids.update(FRESH_IDS[case.key](world))
         query = QUERIES.get(case.key)
         response = world.gw.request(case.doc.method, fill_path(case.doc.url, ids), world.headers[case.role],
                                     json_body=body_for(case.doc, world), params=query(world) if query else None,

@@ -100,7 +100,10 @@ def system_env(amqp_uri, database_urls):
                PYTHONWARNINGS="ignore::DeprecationWarning",
                OUTBOX_POLL_SECONDS="0.5", LOGIN_CODE_ECHO="true", ADMIN_API_KEY=ADMIN_KEY,
                RATE_LIMIT_PER_SECOND="1000", RATE_LIMIT_BURST="2000",
-               CATALOGUE_CACHE_SECONDS="0")  # tests read what they just wrote
+               CATALOGUE_CACHE_SECONDS="0",  # tests read what they just wrote
+               # connections each process keeps open (bursts still overflow): a system is 5+
+               # processes, tests start more, and PostgreSQL allows 100 in all
+               DB_POOL_SIZE="3")
     for service, url in database_urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
     return env

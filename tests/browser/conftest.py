@@ -36,6 +36,12 @@ def seeded(system):
         "full_name": "Warm Up", "birth_date": "2000-01-01", "phone": phone, "language": "ru", "consent": True})
     wait_until(lambda: requests.post(system.url + "/v1/auth/otp", json={"phone": phone}, timeout=30)
                .status_code == 202, seconds=120, what="no sign-in codes")
+    # the same for the registry while it sends the seed's events and booking and reports
+    # copy it: a first page of 100 can take it past the deadline (CI saw 503s for
+    # /v1/specialists and /v1/programmes on the first desk page)
+    for path in ("/v1/centers", "/v1/services", "/v1/programmes", "/v1/specialists"):
+        wait_until(lambda path=path: requests.get(system.url + path, params={"limit": 100}, timeout=30)
+                   .status_code == 200, seconds=120, what=f"{path} does not answer")
     return system
 
 

@@ -51,9 +51,17 @@ def gateways(system):
 
 
 def slots(url, service):
-    response = requests.get(url + "/v1/availability", params={"service_id": service}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
+    """Every free slot of the service: all pages (a page holds 20 unless asked)."""
+    items, offset = [], 0
+    while True:
+        response = requests.get(url + "/v1/availability", timeout=30,
+                                params={"service_id": service, "limit": 100, "offset": offset})
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        offset += page["limit"]
+        if offset >= page["total"]:
+            return items
 
 
 def booking_availability_calls(system):

@@ -56,9 +56,10 @@ def test_the_generated_client_reads_centres_as_typed_objects(seeded, generated):
     page = get_centers.sync(client=client, district_id="karasai", limit=5)
 
     assert isinstance(page, models.CentrePage)
-    assert (page.total, page.limit, page.offset) == (1, 5, 0)
-    centre = page.items[0]
-    assert isinstance(centre, models.Centre) and centre.id == "karasai-yrc"
+    # (page.total, page.limit, page.offset): other tests sharing the system may add Karasai centres
+    assert (page.limit, page.offset) == (5, 0) and len(page.items) == min(page.total, 5)
+    assert all(isinstance(item, models.Centre) for item in page.items)
+    centre = next(item for item in page.items if item.id == "karasai-yrc")
     assert centre.name_ru and centre.address and centre.status == "open"
     assert isinstance(centre.opening_date, date)
     assert not hasattr(centre, "additional_properties")  # a closed class: every field it carries is declared

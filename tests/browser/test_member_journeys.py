@@ -30,8 +30,9 @@ def test_first_visit_asks_the_language_then_shows_the_centres(web, axe, seeded):
     assert web.driver.execute_script("return document.documentElement.lang") == web.lang
 
     web.click(web.link(web.named(karasai)))
+    # (settle alone can run before the hashchange: the centres page is still there, or nothing yet)
+    web.wait(lambda: web.heading() == web.named(karasai), message="the centre's page did not open")
     web.settle()
-    assert web.heading() == web.named(karasai)
     assert web.find_all("[data-service='jobs']") and web.find_all("[data-space='karasai-studio']")
     axe(web, "centre")
     web.viewport(DESKTOP)  # the wide layout too

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, delete,
                         insert, select, update)
 
-from jastar_common.envelope import utcnow
+from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, NotFound
 from jastar_common.types import UtcDateTime
 from jastar_common.uow import SqlUnitOfWork

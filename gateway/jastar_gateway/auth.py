@@ -6,11 +6,12 @@ and aud are required. Anything presented that does not verify is a 401:
 a broken credential is never treated as no credential."""
 import hmac
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import jwt
 
 from jastar_common.caller import Caller
+from jastar_common.clock import utcnow
 from jastar_common.config import setting
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def jwt_secret():
 
 
 def issue_token(subject, role, centre_ids=(), ttl=None):
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     ttl = ttl or timedelta(seconds=setting("JWT_TTL_SECONDS", 3600, int))
     claims = {"sub": subject, "role": role, "aud": AUDIENCE, "iss": ISSUER, "iat": now, "exp": now + ttl}
     if centre_ids:

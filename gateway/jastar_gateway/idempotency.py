@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
-from jastar_common.envelope import utcnow
+from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, RuleBroken
 from jastar_common.sql import insert_once
 

@@ -3,12 +3,12 @@ private feed URL to subscribe to (a new one replaces the old, and it can be
 revoked). The feed's token is a credential, so the gateway keeps it (only its
 hash, with the other ways in: accounts.py); whose feed it is, and what is in
 it, come from the registry and booking as for the member's own requests."""
-from datetime import datetime, timezone
 
 from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from jastar_common.caller import CALLER_KEY, Caller
+from jastar_common.clock import utcnow
 from jastar_common.config import setting
 from jastar_common.errors import NotFound
 
@@ -83,7 +83,7 @@ class CalendarRoutes:
         """The calendar of these bookings in the member's language (an erased
         member's feed is gone: the registry answers not found)."""
         language = self.call("registry", "get_member", member_id).get("language") or "kk"
-        stamp = datetime.now(timezone.utc)
+        stamp = utcnow()
         events = []
         for booking in bookings:
             centre = self._catalogue_object("centre", booking.get("centre_id"))

@@ -2,15 +2,13 @@
 documented in docs/asyncapi.yaml)."""
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from marshmallow import Schema, fields, validate, RAISE
 
+from .clock import utcnow
+
 EVENT_TYPE_PATTERN = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$"
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from .clock import utcnow
 from .database import is_sqlite
-from .envelope import utcnow
 from .tables import outbox
 from .topology import EVENTS_EXCHANGE_NAME
 

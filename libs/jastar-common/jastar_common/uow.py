@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from .envelope import Envelope, utcnow
+from .clock import utcnow
+from .envelope import Envelope
 from .logging import current_correlation_id
 from .metrics import INBOX_DUPLICATES
 from .sql import insert_once

@@ -9,6 +9,7 @@ from nameko.timer import timer
 
 from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
+from jastar_common.clock import utcnow as now
 from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
@@ -18,7 +19,6 @@ from jastar_common.validation import load
 
 from . import schemas
 from .domain import bookings, copies, queries, sweeper, waitlist
-from .domain.model import now
 from .domain.policies import Policy
 from .models import start_mappers
 from .repository import BookingUnitOfWork

@@ -2,7 +2,6 @@
 (settings, channels, webhook secret box) built once per container from config,
 the registry as a directory of contacts and names, and a configurable timer."""
 import logging
-from datetime import datetime, timezone
 
 import eventlet
 import eventlet.event
@@ -28,10 +27,6 @@ MEMBERS_PER_CALL = 500  # the registry's cap on get_members
 # the registry answered that it will not take the call itself (no such method,
 # other arguments, an id it does not accept), as opposed to not answering
 REGISTRY_REFUSED = (BadRequest, InvalidInput, NotAllowed)
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def _bool(value):

@@ -5,6 +5,7 @@ from nameko.rpc import ServiceRpc
 
 from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
+from jastar_common.clock import utcnow
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
@@ -12,7 +13,7 @@ from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
-from .dependencies import Outbound, RegistryDirectory, configured_timer, utcnow
+from .dependencies import Outbound, RegistryDirectory, configured_timer
 from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
 from .sender import Dispatcher

@@ -4,7 +4,7 @@ from sqlalchemy import case, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from jastar_common.envelope import utcnow
+from jastar_common.clock import utcnow
 from jastar_common.tables import inbox
 from jastar_common.uow import SqlUnitOfWork
 

@@ -10,7 +10,7 @@ from nameko.timer import timer
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.config import amqp_uri, setting
 from jastar_common.dependencies import Database
-from jastar_common.envelope import utcnow
+from jastar_common.clock import utcnow
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
 from jastar_common.service_base import JastarService

@@ -8,7 +8,7 @@ import pytest
 
 from jastar_booking.domain.policies import Policy
 from jastar_booking.domain.sweeper import sweep
-from jastar_booking.domain.model import now as utcnow
+from jastar_common.clock import utcnow
 from jastar_common.errors import SlotTaken
 
 from .conftest import client, events

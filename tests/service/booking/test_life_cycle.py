@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from jastar_booking.domain.model import now as utcnow
+from jastar_common.clock import utcnow
 from jastar_booking.domain.policies import Policy
 from jastar_booking.domain import bookings as use_cases
 from jastar_booking.domain.sweeper import sweep

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from jastar_common.envelope import utcnow
+from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict
 from jastar_gateway import idempotency
 from jastar_gateway.accounts import GatewayUnitOfWork, metadata

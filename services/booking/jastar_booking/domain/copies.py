@@ -1,7 +1,7 @@
 """Booking's copy of registry data, kept current by registry events and, when
 it starts empty, by a resync over RPC. Newer never loses to older: each copy
 remembers the time of what it came from."""
-from datetime import datetime, timezone
+from datetime import timezone
 
 COPIED_KINDS = ("centre", "space", "service", "specialist", "schedule", "programme", "session")
 CONSUMER = "booking.registry_changes"
@@ -62,7 +62,3 @@ def resync(uow, kind, items, read_at):
             data = {k: v for k, v in item.items() if k not in ("id", "member_id")}
             _store(uow, kind, obj_id, data, read_at)
         uow.commit()
-
-
-def now():
-    return datetime.now(timezone.utc)

@@ -4,17 +4,15 @@ Two halves: read-only views of the registry's data (kept in booking's own
 copy, fed by registry events, so booking works while the registry is down),
 and booking's own objects (bookings and waitlist entries)."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+
+from jastar_common.clock import utcnow
 
 KINDS = ("consultation", "space", "seat")
 ACTIVE_STATES = ("pending", "confirmed", "checked_in")  # hold a slot, a space or a seat
 FINAL_STATES = ("rejected", "cancelled", "no_show", "completed")
 STATES = ACTIVE_STATES + FINAL_STATES
 WAITLIST_STATES = ("waiting", "offered", "accepted", "declined", "expired", "left")
-
-
-def now():
-    return datetime.now(timezone.utc)
 
 
 # --- views of registry data (what booking knows; fields as in registry events)
@@ -133,8 +131,8 @@ class Booking:
     idempotency_key: str | None = None
     reason: str | None = None
     changed_by: str | None = None  # member | staff | system
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -148,8 +146,8 @@ class WaitlistEntry:
     offer_expires_at: datetime | None = None
     booking_id: str | None = None
     idempotency_key: str | None = None
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
     # not stored: the current place in line (waiting entries ahead + 1), set by
     # place_in_line before the entry is shown or announced
     place: int | None = None

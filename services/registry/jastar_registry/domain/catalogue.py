@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, fields, replace
 
+from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 
 from . import model, rules
@@ -115,7 +116,7 @@ def update(uow, kind_name, obj_id, changes):
         # rules may derive fields too (a session takes its programme's centre)
         for name in changed + [name for name in ("centre_id",) if hasattr(obj, name)]:
             setattr(obj, name, getattr(candidate, name))
-        obj.updated_at = model.now()
+        obj.updated_at = utcnow()
         uow.emit(f"{kind.name}.updated", {**snapshot(kind, obj), "changed": changed})
         uow.commit()
         return obj
@@ -128,7 +129,7 @@ def close(uow, kind_name, obj_id):
         obj = _get(uow, kind, obj_id)
         if obj.status != "closed":
             obj.status = "closed"
-            obj.updated_at = model.now()
+            obj.updated_at = utcnow()
             uow.emit(f"{kind.name}.closed", snapshot(kind, obj))
             uow.commit()
         return obj

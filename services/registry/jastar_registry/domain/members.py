@@ -8,8 +8,9 @@ its last four digits for staff screens), never in clear.
 """
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
+from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 
 from . import validators
@@ -38,10 +39,6 @@ UPDATABLE_FIELDS = frozenset({"full_name", "birth_date", "phone", "email", "tele
                               "district_id", "language", "categories", "iin"})
 
 
-def _now():
-    return datetime.now(timezone.utc)
-
-
 def _new_id():
     return str(uuid.uuid4())
 
@@ -57,13 +54,13 @@ class Member:
     district_id: str | None = None
     language: str = "kk"
     categories: list = field(default_factory=list)
-    consent_at: datetime = field(default_factory=_now)
+    consent_at: datetime = field(default_factory=utcnow)
     iin_ciphertext: str | None = None
     iin_hash: str | None = None  # keyed HMAC, for look-ups and uniqueness
     iin_last4: str | None = None
     status: str = "active"
-    registered_at: datetime = field(default_factory=_now)
-    updated_at: datetime = field(default_factory=_now)
+    registered_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
     erased_at: datetime | None = None
 
     @property
@@ -212,7 +209,7 @@ def register_member(uow, data, vault, today, min_age=14, max_age=35, now=None):
     active member holds is a Conflict. Nothing is stored when anything fails.
     """
     _refuse_unknown_keys(data, REGISTRATION_FIELDS)
-    now = now or _now()
+    now = now or utcnow()
     with uow:
         errors = _Errors()
         if data.get("consent") is not True:
@@ -259,7 +256,7 @@ def update_member(uow, member_id, changes, vault, today, min_age=14, max_age=35,
     takes None or "".
     """
     _refuse_unknown_keys(changes, UPDATABLE_FIELDS)
-    now = now or _now()
+    now = now or utcnow()
     with uow:
         member = _get(uow, member_id, active_only=True)
         errors = _Errors()
@@ -327,7 +324,7 @@ def update_member(uow, member_id, changes, vault, today, min_age=14, max_age=35,
 def erase_member(uow, member_id, now=None):
     """Wipe every personal field, keeping id and district for statistics;
     emits member.erased. Erasing an erased member changes and emits nothing."""
-    now = now or _now()
+    now = now or utcnow()
     with uow:
         member = _get(uow, member_id)
         if not member.is_active:

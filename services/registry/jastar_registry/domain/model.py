@@ -1,6 +1,8 @@
 """The registry's domain: the network's reference data. Plain Python."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+
+from jastar_common.clock import utcnow
 
 STATUSES = ("planned", "open", "closed")
 SPACE_KINDS = ("recording_studio", "podcast_zone", "coworking", "sewing_workshop", "hall",
@@ -14,10 +16,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 YOUTH_AGE = (14, 35)
 
 
-def now():
-    return datetime.now(timezone.utc)
-
-
 @dataclass(eq=False)
 class Region:
     id: str
@@ -25,7 +23,7 @@ class Region:
     name_ru: str
     youth_population: int | None = None
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -38,7 +36,7 @@ class District:
     kind: str = "district"  # or "city" (Konaev)
     youth_population: int | None = None
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -58,7 +56,7 @@ class Centre:
     # closed on these local dates besides Kazakhstan's public days off
     closed_dates: list = field(default_factory=list)
     time_zone: str = "Asia/Almaty"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -78,7 +76,7 @@ class Space:
     equipment: list = field(default_factory=list)
     status: str = "open"
     opens_on: date | None = None
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -89,7 +87,7 @@ class Partner:
     name_ru: str
     website: str | None = None
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -103,7 +101,7 @@ class Service:
     partner_id: str | None = None  # None: given by the centre's own staff
     centre_ids: list = field(default_factory=list)
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -117,7 +115,7 @@ class Specialist:
     service_ids: list = field(default_factory=list)
     languages: list = field(default_factory=lambda: ["kk", "ru"])
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -133,7 +131,7 @@ class Schedule:
     valid_from: date | None = None
     valid_to: date | None = None
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -154,7 +152,7 @@ class Programme:
     is_free: bool = True
     whole_course: bool = False  # one seat covers every session
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(eq=False)
@@ -168,4 +166,4 @@ class Session:
     capacity: int | None = None  # None: the programme's
     language: str = "kk"
     status: str = "open"
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=utcnow)

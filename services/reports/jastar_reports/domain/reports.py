@@ -1,7 +1,7 @@
 """Building a report for a caller: the scope they may see, the figures, and
 for exports the suppression of small counts."""
-from datetime import datetime, timezone
 
+from jastar_common.clock import utcnow
 from jastar_common.errors import InvalidInput
 
 from . import figures, scope as scopes
@@ -34,7 +34,7 @@ def build(uow, caller, name, query, settings, export=False):
         rows = report.build(uow, scope, settings)
     return {
         "report": name, "from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(),
-        "generated_at": datetime.now(timezone.utc).isoformat(),
+        "generated_at": utcnow().isoformat(),
         "suppressed": export, "columns": list(report.columns),
         "rows": suppress(rows, report) if export else rows,
     }

@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PACKAGES := -e libs/jastar-common -e services/registry -e services/booking \
-            -e services/notifications -e services/reports -e gateway
+            -e services/notifications -e services/reports -e gateway \
+            -e libs/jastar-devkit
 INSTALLED := $(VENV)/.installed
 # axe-core from npm: the browser tests inject it (the web app itself needs no build)
 AXE := web/node_modules/axe-core/axe.min.js
@@ -13,7 +14,7 @@ AXE := web/node_modules/axe-core/axe.min.js
 install: $(INSTALLED)
 
 $(INSTALLED): requirements/constraints.txt requirements/test.txt \
-              libs/jastar-common/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml
+              libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c requirements/constraints.txt $(PACKAGES) -r requirements/test.txt

@@ -26,7 +26,6 @@ is stopped and dropped at the end, also on Ctrl-C or error.
 A benchmark, not a test: it prints figures and exits 0.
 """
 import argparse
-import json
 import multiprocessing as mp
 import os
 import re
@@ -44,7 +43,7 @@ if HERE not in sys.path:
 
 from cpu import cpu_percent, cpu_snapshot, say  # noqa: E402
 from load import HOST, drive, ok_count, percentile  # noqa: E402
-from system import Bench, bring_up, run_and_clean_up  # noqa: E402
+from system import bring_up, main as bench_main  # noqa: E402
 
 REPLICA = "booking-2"
 CPU_COLUMNS = ("gateway", "booking", REPLICA, "registry", "notifications", "rabbitmq", "postgres",
@@ -88,11 +87,11 @@ def event_run(bench, count, seconds=300):
     The centres' copies are deleted afterwards: booking reads every centre
     copy on each consultation booking, so 2000 more would slow the next HTTP
     run and spoil the comparison."""
-    from kombu import Connection
     from sqlalchemy import func, select, text
 
     from jastar_common import tables
     from jastar_common.envelope import Envelope
+    from jastar_devkit.helpers import publish
 
     run = uuid.uuid4().hex[:6]
     events = [Envelope(type="centre.created", source="registry", data={
@@ -103,12 +102,7 @@ def event_run(bench, count, seconds=300):
     before = {k: entrypoint_calls(bench, k, "on_registry_change") for k in keys}
     snapshot = cpu_snapshot(cpu_groups(bench))
     began = time.time()
-    with Connection(bench.env["AMQP_URI"]) as conn:
-        producer = conn.Producer()
-        for envelope in events:
-            producer.publish(json.dumps(envelope.to_dict()), exchange="jastar.events",
-                             routing_key=envelope.type, content_type="application/json",
-                             message_id=envelope.id, delivery_mode=2)
+    publish(bench.env["AMQP_URI"], events)
     published = time.time() - began
     query = select(func.count(), func.max(tables.inbox.c.processed_at)).where(tables.inbox.c.event_id.in_(ids))
     deadline = time.monotonic() + seconds
@@ -218,11 +212,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=30, help="HTTP clients")
     parser.add_argument("--members", type=int, default=90, help="members, spread over the clients")
     parser.add_argument("--events", type=int, default=2000, help="centre.created events per event run")
-    parser.add_argument("--keep-logs", action="store_true")
-    parser.add_argument("--quiet-wait", type=float, default=300,
-                        help="seconds to wait for other jobs on the machine to finish first")
-    args = parser.parse_args()
-    return run_and_clean_up(Bench(args), run, args, keep_logs=args.keep_logs)
+    return bench_main(parser, run)
 
 
 if __name__ == "__main__":

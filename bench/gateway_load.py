@@ -49,7 +49,7 @@ if HERE not in sys.path:
 
 from cpu import say  # noqa: E402
 from load import drive, percentile  # noqa: E402
-from system import Bench, bring_up, run_and_clean_up  # noqa: E402
+from system import bring_up, main as bench_main  # noqa: E402
 
 SCENARIOS = ("echo", "centers", "availability", "bookings")
 TARGET_BOOKING_THROUGHPUT = 0.70  # of the baseline's, at the same concurrency
@@ -205,11 +205,7 @@ def main():
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS,
                         help="a subset to run (the ratios need echo)")
     parser.add_argument("--sample", type=int, default=300, help="bookings sampled for notification latency")
-    parser.add_argument("--keep-logs", action="store_true")
-    parser.add_argument("--quiet-wait", type=float, default=300,
-                        help="seconds to wait for other jobs on the machine to finish first")
-    args = parser.parse_args()
-    return run_and_clean_up(Bench(args), run, args, keep_logs=args.keep_logs)
+    return bench_main(parser, run)
 
 
 if __name__ == "__main__":

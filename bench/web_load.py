@@ -38,8 +38,8 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cpu import say, wait_quiet
-from system import Bench, run_and_clean_up
+from cpu import say
+from system import bring_up, main as bench_main
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -119,12 +119,7 @@ def cold_load(base, lang):
 
 
 def run(bench, args):
-    busy = wait_quiet(args.quiet_wait)
-    print(f"machine busy before the bench: {busy:.0f}% of {os.cpu_count()} cores"
-          + ("  (WARNING: other jobs are running; figures are skewed)" if busy > 25 else ""))
-    bench.create_infrastructure()
-    say("starting the system (4 services by their run.sh, PostgreSQL)")
-    bench.start_system()
+    bring_up(bench, args, members=False)
     cold_load(bench.url, args.lang)  # unmeasured: the services' first answers (connections, caches)
     pages = (("first visit", None), (f"centres ({args.lang})", args.lang))
     results = {}
@@ -162,11 +157,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loads", type=int, default=5, help="cold loads per first page")
     parser.add_argument("--lang", default="ru", choices=("kk", "ru"), help="the remembered language")
-    parser.add_argument("--keep-logs", action="store_true")
-    parser.add_argument("--quiet-wait", type=float, default=300,
-                        help="seconds to wait for other jobs on the machine to finish first")
-    args = parser.parse_args()
-    return run_and_clean_up(Bench(args), run, args, keep_logs=args.keep_logs)
+    return bench_main(parser, run)
 
 
 if __name__ == "__main__":

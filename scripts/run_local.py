@@ -1,32 +1,22 @@
 """`make run`: the whole system on one machine.
 
-Checks RabbitMQ, migrates every service's database, loads the demo data, starts
-the four services as separate processes, waits until the gateway is ready and
-says where it is. A service that crashes is started again (jastar_common.
-supervisor); Ctrl-C, SIGTERM or SIGHUP stops them all and waits for them."""
+Checks RabbitMQ, loads the demo data, starts the five services, each by its
+run.sh (which migrates its database), waits until the gateway is ready and
+says where it is (the launcher: jastar_devkit.system). A service that crashes
+is started again (jastar_common.supervisor); Ctrl-C, SIGTERM or SIGHUP stops
+them all and waits for them."""
 import os
 import secrets
 import signal
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jastar_common.supervisor import GaveUp, Supervisor, die_with_parent
+from jastar_common.supervisor import GaveUp, die_with_parent
+from jastar_devkit.system import ROOT, SERVICES, System, system_env
 
-ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("JASTAR_VAR") or ROOT / "var")  # databases and logs (tests use their own)
-BIN = Path(sys.executable).parent
-SERVICES = {  # name: (directory, the service class nameko runs)
-    "registry": ("services/registry", "jastar_registry.service:RegistryService"),
-    "booking": ("services/booking", "jastar_booking.service:BookingService"),
-    "notifications": ("services/notifications", "jastar_notifications.service:NotificationsService"),
-    "reports": ("services/reports", "jastar_reports.service:ReportsService"),
-    "gateway": ("gateway", "jastar_gateway.service:GatewayService"),
-}
 
 
 def say(line):
@@ -49,43 +39,14 @@ DEV_SETTINGS = {"LOGIN_CODE_ECHO": "true", "JASTAR_ENV": "development",
                 "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1,localhost,::1"}
 
 
-def service_env(name):
-    env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning", PYTHONUNBUFFERED="1")
-    env.update({key: os.environ.get(key, value) for key, value in DEV_SETTINGS.items()})
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+def make_system(amqp_uri):
     # <SERVICE>_DATABASE_URL picks another database, e.g. PostgreSQL
-    env["DATABASE_URL"] = os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
-    return env
-
-
-def run_step(what, argv, name):
-    result = subprocess.run(argv, env=service_env(name), cwd=ROOT / SERVICES[name][0],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        say(f"{what} failed:\n{result.stdout}{result.stderr}")
-        sys.exit(1)
-    return result.stdout.strip()
-
-
-def start(supervisor, name):
-    directory, service_class = SERVICES[name]
-    supervisor.add(name, [str(BIN / "nameko"), "run", "--config", "config.yml", service_class],
-                   cwd=ROOT / directory, env=service_env(name), log_path=VAR / "log" / f"{name}.log")
-
-
-def wait_ready(url, supervisor, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        supervisor.check()  # a service that fails at start is started again
-        try:
-            with urllib.request.urlopen(url + "/ready", timeout=3) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.5)
-    say(f"not ready after {seconds}s; see var/log/")
-    return False
+    databases = {name: os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
+                 for name in SERVICES}
+    settings = {key: os.environ.get(key, value) for key, value in DEV_SETTINGS.items()}
+    settings["ADMIN_API_KEY"] = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(24)
+    return System(system_env(amqp_uri, databases, **settings), VAR / "log",
+                  port=os.environ.get("GATEWAY_PORT", "8000"), metrics_ports=False, say=say)
 
 
 class Stop(Exception):
@@ -102,31 +63,30 @@ def main():
         say(f"RabbitMQ is not reachable at {amqp_uri.split('@')[-1]}: start it with "
             "`rabbitmq-server -detached` (or `docker compose up -d rabbitmq`), then run `make run` again.")
         return 1
-    (VAR / "log").mkdir(parents=True, exist_ok=True)
-    DEV_SETTINGS["ADMIN_API_KEY"] = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(24)
-    run_step("declaring the event topology", [str(BIN / "jastar-topology"), "declare"], "registry")
-    for name in ("registry", "booking", "notifications", "reports", "gateway"):
-        run_step(f"migrating {name}", [str(BIN / f"jastar-{name}-migrate")], name)
-    say(run_step("loading demo data", [str(BIN / "jastar-registry-seed")], "registry"))
+    system = make_system(amqp_uri)
+    try:
+        say(system.seed())
+    except RuntimeError as exc:
+        say(f"loading demo data: {exc}")
+        return 1
 
     die_with_parent()  # `make` killed: we go too, and take the services with us
-    supervisor = Supervisor(say=say)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop)
-    port = os.environ.get("GATEWAY_PORT", "8000")
-    url = f"http://127.0.0.1:{port}"
+    url = system.url
     try:
-        for name in SERVICES:
-            start(supervisor, name)
-        if not wait_ready(url, supervisor):
-            return 1
+        system.start_all()
+        system.wait_ready(90, watch=True)  # a service that fails at start is started again
         say(f"Jastar Hub is up. Web app: {url}/   API: {url}/v1  (logs in var/log/, Ctrl-C stops everything)")
         say(f"try: curl -s {url}/v1/centers?district_id=karasai   (API docs: {url}/docs)")
-        say(f"admin key for this run (X-Api-Key): {DEV_SETTINGS['ADMIN_API_KEY']}")
-        supervisor.watch()  # restarts a crashed service; raises GaveUp if one keeps failing
+        say(f"admin key for this run (X-Api-Key): {system.base_env['ADMIN_API_KEY']}")
+        system.supervisor.watch()  # restarts a crashed service; raises GaveUp if one keeps failing
         return 0
     except GaveUp as exc:
         say(f"{exc}; stopping the rest")
+        return 1
+    except RuntimeError as exc:
+        say(f"not ready: {exc}")
         return 1
     except (KeyboardInterrupt, Stop):
         say("stopping")
@@ -134,7 +94,7 @@ def main():
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
-        killed = supervisor.stop()
+        killed = system.stop_all()
         if killed:
             say(f"had to kill {', '.join(killed)}")
         say("stopped")

@@ -2,12 +2,8 @@
 run script), but on a RabbitMQ node and a PostgreSQL cluster of its own, and
 under the supervisor that `make run` uses, so a test can break any of them."""
 import subprocess
-import time
 
 import pytest
-import requests
-
-from jastar_common.supervisor import Supervisor
 
 from ..integration.conftest import RUN_SCRIPTS, System, system_env
 from .infra import PostgresCluster, RabbitNode
@@ -16,35 +12,11 @@ READY_SECONDS = 30  # the issue's bound: /ready back this long after a fault end
 
 
 class SupervisedSystem(System):
-    """System whose processes the supervisor starts, watches and restarts."""
+    """System whose supervisor also starts again what dies."""
 
     def __init__(self, base_env, log_dir):
-        super().__init__(base_env, log_dir)
-        self.supervisor = Supervisor(say=lambda line: print(f"supervisor: {line}", flush=True),
-                                     stable_seconds=20, stop_timeout=20)
-
-    def start(self, name, replica=None):
-        key = replica or name
-        self.supervisor.add(key, ["sh", str(RUN_SCRIPTS[name])], env=self.env(name, replica),
-                            log_path=self.log_dir / f"{key}.log")
-        self.processes[key] = self.supervisor.children[key]
-
-    def wait_ready(self, seconds=90):
-        """Seconds until /ready said 200 (the supervisor restarts what died meanwhile)."""
-        started = time.monotonic()
-        last = None
-        while time.monotonic() - started < seconds:
-            try:
-                last = requests.get(self.url + "/ready", timeout=5)
-                if last.status_code == 200:
-                    return time.monotonic() - started
-            except requests.RequestException as exc:
-                last = exc
-            time.sleep(0.25)
-        raise AssertionError(f"not ready in {seconds}s: {getattr(last, 'text', last)}")
-
-    def stop_all(self):
-        self.supervisor.stop()
+        super().__init__(base_env, log_dir, say=lambda line: print(f"supervisor: {line}", flush=True),
+                         stable_seconds=20, stop_timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +52,7 @@ def faulty_system(rabbit, postgres, tmp_path_factory):
     try:
         for name in RUN_SCRIPTS:
             system.start(name)
-        system.supervisor.watch_in_background()
+        system.watch_in_background()
         system.wait_ready(180)
         subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True,
                        capture_output=True)

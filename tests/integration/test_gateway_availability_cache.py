@@ -3,7 +3,6 @@ invalidation can explain a fresh answer: a repeated question costs booking
 nothing, a booking through one gateway is gone from its own answers at once,
 and from the other gateway's as soon as the event reaches it."""
 import re
-import signal
 import subprocess
 import time
 import uuid
@@ -12,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from ..waiting import wait_until as wait_for
-from .conftest import RUN_SCRIPTS, free_port
+from jastar_devkit.helpers import free_port, wait_until
+
 from .test_journeys import sign_up
 
 CACHE_SECONDS = 60
@@ -22,32 +21,25 @@ SERVICE, SIBLING = "state-programmes", "own-business"
 CALLS = re.compile(r'^jastar_entrypoint_calls_total\{([^}]*)\}\s+([0-9.e+]+)$', re.M)
 
 
-def wait_until(check, deadline, what):
-    return wait_for(check, max(0.0, deadline - time.monotonic()), what, interval=0.2)
-
-
-def start_gateway(system, key):
-    env = system.env("gateway", key)  # its own metrics port
-    port = free_port()
-    env.update(GATEWAY_PORT=str(port), AVAILABILITY_CACHE_SECONDS=str(CACHE_SECONDS))
-    log = open(system.log_dir / f"{key}.log", "ab")
-    process = subprocess.Popen(["sh", str(RUN_SCRIPTS["gateway"])], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    return process, f"http://127.0.0.1:{port}"
+def left(deadline):
+    """Seconds from now to a time.monotonic() deadline."""
+    return max(0.0, deadline - time.monotonic())
 
 
 @pytest.fixture(scope="module")
 def gateways(system):
     subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True, capture_output=True)
-    started = {key: start_gateway(system, key) for key in ("cache-a", "cache-b")}
+    ports = {key: free_port() for key in ("cache-a", "cache-b")}
     try:
-        for key in started:
+        for key, port in ports.items():  # each its own metrics port too
+            system.start("gateway", replica=key, GATEWAY_PORT=port, AVAILABILITY_CACHE_SECONDS=CACHE_SECONDS)
+        for key in ports:
             system.wait_healthy(key, seconds=90)
-        yield [url for _, url in started.values()]
+        yield [f"http://127.0.0.1:{port}" for port in ports.values()]
     finally:
-        for process, _ in started.values():
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
+        for key in ports:
+            if key in system.processes:
+                system.stop(key)
 
 
 def slots(url, service):
@@ -79,15 +71,16 @@ def test_cached_availability_follows_bookings(system, gateways):
     a, b = gateways
     setup_deadline = time.monotonic() + 90
     # booking's copy of the seeded specialist (the main gateway caches for 5 s at most)
-    wait_until(lambda: slots(system.url, SERVICE) and slots(system.url, SIBLING), setup_deadline,
-               "booking knows the seeded specialist")
+    wait_until(lambda: slots(system.url, SERVICE) and slots(system.url, SIBLING), left(setup_deadline),
+               "booking knows the seeded specialist", interval=0.2)
     _, member = sign_up(system.url, 20000 + uuid.uuid4().int % 9000)
 
     # the first question fills each gateway's cache; asking again costs booking nothing
     filled = time.monotonic()
     for url in (a, b):
         slots(url, SERVICE), slots(url, SIBLING)
-    wait_until(lambda: booking_availability_calls(system) > 0, setup_deadline, "booking counts its answers")
+    wait_until(lambda: booking_availability_calls(system) > 0, left(setup_deadline), "booking counts its answers",
+               interval=0.2)
 
     def repeats_cost_nothing():
         # retried: a late registry event from the seed may drop a cache in between
@@ -97,7 +90,8 @@ def test_cached_availability_follows_bookings(system, gateways):
                 slots(url, SERVICE), slots(url, SIBLING)
         return booking_availability_calls(system) == before
 
-    wait_until(repeats_cost_nothing, setup_deadline, "repeated questions are answered from the cache")
+    wait_until(repeats_cost_nothing, left(setup_deadline), "repeated questions are answered from the cache",
+               interval=0.2)
 
     # a slot at least two days ahead (cancelling needs notice), booked through gateway A
     later = datetime.now(timezone.utc) + timedelta(days=2)
@@ -111,7 +105,7 @@ def test_cached_availability_follows_bookings(system, gateways):
         response = requests.post(a + "/v1/bookings", json=body, headers=headers, timeout=30)
         return response if response.status_code == 201 else None
 
-    booked = wait_until(book, time.monotonic() + 30, "the member can book").json()["booking"]
+    booked = wait_until(book, 30, "the member can book", interval=0.2).json()["booking"]
     assert booked["specialist_id"] == slot["specialist_id"]
 
     # (a) the same gateway: gone at once, from both services of the specialist
@@ -121,7 +115,8 @@ def test_cached_availability_follows_bookings(system, gateways):
     # (b) the other gateway: gone once the event arrives, well before its 60 s could run out
     wait_until(lambda: not overlapping(slots(b, SERVICE), booked)
                and not overlapping(slots(b, SIBLING), booked),
-               filled + CACHE_SECONDS - 5, "gateway B dropped its cached answers on the booking event")
+               left(filled + CACHE_SECONDS - 5), "gateway B dropped its cached answers on the booking event",
+               interval=0.2)
 
     # and back: cancelled through B, free again at once there, and soon on A
     refilled = time.monotonic()
@@ -131,4 +126,5 @@ def test_cached_availability_follows_bookings(system, gateways):
     assert cancelled.status_code == 200, cancelled.text
     assert overlapping(slots(b, SERVICE), booked)
     wait_until(lambda: overlapping(slots(a, SERVICE), booked) and overlapping(slots(a, SIBLING), booked),
-               refilled + CACHE_SECONDS - 5, "gateway A dropped its cached answers on the cancel event")
+               left(refilled + CACHE_SECONDS - 5), "gateway A dropped its cached answers on the cancel event",
+               interval=0.2)

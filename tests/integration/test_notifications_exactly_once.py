@@ -6,22 +6,17 @@ A process killed after the provider took an SMS and before the row said
 'sent' sends it again after the lease, with the same idempotency key: the
 provider (here the fake, as real ones do) answers with the first message
 rather than sending a second, so members never get two."""
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from kombu import Connection
 
-from jastar_common.topology import EVENTS_EXCHANGE_NAME, declare_topology
+from jastar_devkit.helpers import publish, wait_until
+from jastar_devkit.system import System, system_env
 
 from ..service.notifications.support import FakeRegistry, Providers, booking_event, member, query
 
-ROOT = Path(__file__).resolve().parents[2]
 EVENTS = 1000
 MEMBERS = 50
 # deadlines against a hang, not speed targets: a loaded 2-core machine needs
@@ -29,40 +24,11 @@ MEMBERS = 50
 STAGE_SECONDS = 240
 
 
-def start(env, log):
-    return subprocess.Popen(["sh", str(ROOT / "services/notifications/run.sh")], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def kill(process):
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
 def sent_count(url):
     try:
         return query(url, "SELECT count(*) AS n FROM messages WHERE status = 'sent'")[0]["n"]
     except Exception:  # not migrated yet
         return 0
-
-
-def wait_until(predicate, seconds, process, log_path):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        assert process.poll() is None, log_path.read_text()[-3000:]
-        time.sleep(0.05)
-    raise AssertionError(f"timed out; log: {log_path.read_text()[-3000:]}")
-
-
-def publish_all(amqp_uri, envelopes):
-    with Connection(amqp_uri) as conn:
-        declare_topology(conn)
-        producer = conn.Producer()
-        for envelope in envelopes:
-            producer.publish(envelope.to_dict(), serializer="json", exchange=EVENTS_EXCHANGE_NAME,
-                             routing_key=envelope.type, message_id=envelope.id, delivery_mode=2)
 
 
 @pytest.mark.slow
@@ -74,31 +40,35 @@ def test_a_thousand_confirmations_through_two_sigkills_are_sent_exactly_once(
         member(f"m-{n}", "kk" if n % 2 else "ru", f"+7 701 000 {n // 100:02d} {n % 100:02d}")
     container_factory(FakeRegistry, {}).start()  # the registry, in the same vhost
     url = new_pg_database("notif")
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               AMQP_URI=amqp_uri, DATABASE_URL=url, PYTHONWARNINGS="ignore::DeprecationWarning",
-               SMS_PROVIDER_URL=providers.url + "/sms", SMS_PROVIDER_KEY="sms-key",
-               NOTIFY_DEFAULT_CHANNELS="sms", SMS_QUIET_HOURS="off", SEND_INTERVAL_SECONDS="0.2",
-               SEND_LEASE_SECONDS="3", SEND_RETRY_BASE_SECONDS="0.5", SEND_BATCH_SIZE="20",
-               LOG_LEVEL="WARNING")
-    log_path = tmp_path / "notifications.log"
+    system = System(system_env(amqp_uri, {"notifications": url},
+                               SMS_PROVIDER_URL=providers.url + "/sms", SMS_PROVIDER_KEY="sms-key",
+                               NOTIFY_DEFAULT_CHANNELS="sms", SMS_QUIET_HOURS="off", SEND_INTERVAL_SECONDS="0.2",
+                               SEND_LEASE_SECONDS="3", SEND_RETRY_BASE_SECONDS="0.5", SEND_BATCH_SIZE="20",
+                               LOG_LEVEL="WARNING"), tmp_path)
+
+    def sent(count):
+        code = system.processes["notifications"].poll()
+        assert code is None, f"exited with {code}: {system.log('notifications')[-3000:]}"
+        return sent_count(url) >= count
+
+    def timed_out():
+        return f"timed out; log: {system.log('notifications')[-3000:]}"
+
     kills_at = []
-    with open(log_path, "ab") as log:
-        process = start(env, log)
-        try:
-            events = [booking_event("booking.confirmed", f"m-{n % MEMBERS}", f"b-{n}")
-                      for n in range(EVENTS)]
-            publish_all(amqp_uri, events)
-            for threshold in (150, 550):
-                wait_until(lambda: sent_count(url) >= threshold, STAGE_SECONDS, process, log_path)
-                kills_at.append(sent_count(url))
-                kill(process)
-                process = start(env, log)
-            wait_until(lambda: sent_count(url) == EVENTS, STAGE_SECONDS, process, log_path)
-            time.sleep(1)  # nothing more should arrive
-        finally:
-            if process.poll() is None:
-                kill(process)
-            providers.stop()
+    try:
+        system.start("notifications")
+        publish(amqp_uri, [booking_event("booking.confirmed", f"m-{n % MEMBERS}", f"b-{n}")
+                           for n in range(EVENTS)], declare=True)
+        for threshold in (150, 550):
+            wait_until(lambda: sent(threshold), STAGE_SECONDS, timed_out, interval=0.05)
+            kills_at.append(sent_count(url))
+            system.stop("notifications", signal.SIGKILL)
+            system.start("notifications")
+        wait_until(lambda: sent(EVENTS), STAGE_SECONDS, timed_out, interval=0.05)
+        time.sleep(1)  # nothing more should arrive
+    finally:
+        system.stop_all()
+        providers.stop()
 
     assert all(n < EVENTS for n in kills_at), kills_at  # each kill hit it mid-work
     rows = query(url, "SELECT booking_id, status, channel, message_type FROM messages")

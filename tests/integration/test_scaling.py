@@ -2,7 +2,6 @@
 is SIGKILLed mid-stream and the other takes over what it had in flight, with
 every event's effect applied exactly once. Also the health and metrics each
 process serves on its own port."""
-import json
 import re
 import signal
 import time
@@ -10,12 +9,12 @@ import uuid
 
 import pytest
 import requests
-from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcClient
 from sqlalchemy import create_engine, func, select
 
 from jastar_common import tables
 from jastar_common.envelope import Envelope
+from jastar_devkit.helpers import publish
 
 N = 400
 
@@ -47,12 +46,7 @@ def test_two_booking_processes_share_the_work_and_take_over_from_a_killed_one(sy
     events = [Envelope(type="centre.created", source="registry", data={
         "centre_id": f"scale-{run}-{n}", "district_id": "karasai", "status": "open",
         "opening_hours": {}, "closed_dates": []}) for n in range(N)]
-    with Connection(system.base_env["AMQP_URI"]) as conn:
-        producer = conn.Producer()
-        for envelope in events:
-            producer.publish(json.dumps(envelope.to_dict()), exchange="jastar.events",
-                             routing_key=envelope.type, content_type="application/json",
-                             message_id=envelope.id, delivery_mode=2)
+    publish(system.base_env["AMQP_URI"], events)
 
     # both take part, then one dies with work in flight
     deadline = time.monotonic() + 30
@@ -90,12 +84,7 @@ def test_two_notifications_processes_share_the_event_work_once_each(system):
             "state": "cancelled", "centre_id": "karasai-yrc", "resource_id": "lawyer",
             "starts_at": "2030-01-01T05:00:00+00:00", "ends_at": "2030-01-01T05:30:00+00:00"})
             for n in range(N)]
-        with Connection(system.base_env["AMQP_URI"]) as conn:
-            producer = conn.Producer()
-            for envelope in events:
-                producer.publish(json.dumps(envelope.to_dict()), exchange="jastar.events",
-                                 routing_key=envelope.type, content_type="application/json",
-                                 message_id=envelope.id, delivery_mode=2)
+        publish(system.base_env["AMQP_URI"], events)
 
         def calls(key):
             found = re.search(r'jastar_entrypoint_calls_total\{entrypoint="on_booking_change",outcome="ok",'

@@ -24,24 +24,15 @@ from page_objects import DESKTOP, WebApp
 from page_objects.desk import TABLET, Admin, Staff
 from web_screenshots import chromium
 
+from jastar_devkit.helpers import bearer, new_phone, sign_up
+
 KARASAI = "karasai-yrc"
 PEOPLE = [("Айгерім Сапарова", "jobs"), ("Ерлан Жұмабаев", "housing"), ("Алия Нұрланова", "lawyer"),
           ("Мадина Ахметова", "health"), ("Нұрсұлтан Оспанов", "state-programmes"), ("Дамир Қасымов", "psychologist")]
 
 
-def phone():
-    n = uuid.uuid4().int
-    return f"+7 702 {n % 900 + 100} {n // 1000 % 90 + 10} {n // 100000 % 90 + 10}"
-
-
 def member(base, name):
-    number = phone()
-    requests.post(f"{base}/v1/members", timeout=30, json={
-        "full_name": name, "birth_date": "2001-05-04", "phone": number, "language": "kk", "consent": True}
-    ).raise_for_status()
-    code = requests.post(f"{base}/v1/auth/otp", json={"phone": number}, timeout=30).json()["code"]
-    token = requests.post(f"{base}/v1/auth/token", json={"phone": number, "code": code}, timeout=30).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
+    return bearer(sign_up(base, new_phone(operator="702"), full_name=name, birth_date="2001-05-04")[1])
 
 
 def fill_a_day(base):
@@ -80,7 +71,7 @@ def main():
     parser.add_argument("--all", action="store_true")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
-    staff_phone = phone()
+    staff_phone = new_phone(operator="702")
     requests.post(f"{base}/v1/staff", headers={"X-Api-Key": args.admin_key}, timeout=30, json={
         "phone": staff_phone, "full_name": "Дана Серікова", "role": "staff", "centre_ids": [KARASAI]}
     ).raise_for_status()

@@ -4,7 +4,6 @@ fixture, tests/system.py), with the demo data loaded. The web app's page
 objects live beside its source (web/page_objects). On failure the test's
 screenshot goes to var/browser-failures/."""
 import os
-import uuid
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.waiting import wait_until
+from jastar_devkit.helpers import bearer, new_phone, sign_up, wait_until  # noqa: F401 (tests import them)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "web"))  # the page objects live with the app
@@ -45,30 +44,9 @@ def seeded(system):
     return system
 
 
-def new_phone():
-    n = uuid.uuid4().int
-    return f"+7 701 {n % 900 + 100} {n // 1000 % 90 + 10} {n // 100000 % 90 + 10}"
-
-
 def sign_up_by_api(base, name="Қатысушы", categories=()):
-    """A member registered and signed in through the API: (phone, token answer)."""
-    phone = new_phone()
-    made = requests.post(base + "/v1/members", timeout=30, json={
-        "full_name": name, "birth_date": "2001-03-08", "phone": phone, "language": "kk",
-        "consent": True, "categories": list(categories)})
-    assert made.status_code == 201, made.text
-
-    def send_code():
-        answer = requests.post(base + "/v1/auth/otp", json={"phone": phone}, timeout=30)
-        return answer if answer.status_code != 503 else None  # a service still starting up
-    code = wait_until(send_code, what="no sign-in code").json()["code"]
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30).json()
-    assert "access_token" in token, token
-    return phone, token
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token['access_token']}"}
+    """A member registered and signed in through the API: (member, token answer)."""
+    return sign_up(base, full_name=name, categories=list(categories))
 
 
 @pytest.fixture(scope="session")

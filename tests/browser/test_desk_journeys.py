@@ -15,16 +15,12 @@ from page_objects import DESKTOP
 from page_objects.desk import TABLET, Admin, Staff, chart_kinds
 from sqlalchemy import create_engine, text
 
+from jastar_devkit.helpers import bearer, new_phone, sign_up
 from tests.system import ADMIN_KEY
 
 ADMIN = {"X-Api-Key": ADMIN_KEY}
 KARASAI = "karasai-yrc"
 ALMATY = ZoneInfo("Asia/Almaty")
-
-
-def new_phone():
-    n = uuid.uuid4().int
-    return f"+7 702 {n % 900 + 100} {n // 1000 % 90 + 10} {n // 100000 % 90 + 10}"
 
 
 def api(base, method, path, expect=(200, 201, 202), **kwargs):
@@ -34,12 +30,8 @@ def api(base, method, path, expect=(200, 201, 202), **kwargs):
 
 
 def member_signed_in(base, name):
-    phone = new_phone()
-    made = api(base, "POST", "/v1/members", json={"full_name": name, "birth_date": "2002-03-04", "phone": phone,
-                                                  "language": "kk", "consent": True})
-    code = api(base, "POST", "/v1/auth/otp", json={"phone": phone})["code"]
-    token = api(base, "POST", "/v1/auth/token", json={"phone": phone, "code": code})["access_token"]
-    return made, {"Authorization": f"Bearer {token}"}
+    made, token = sign_up(base, full_name=name, birth_date="2002-03-04")
+    return made, bearer(token)
 
 
 def book_consultation(base, headers, service_id):

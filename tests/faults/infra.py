@@ -5,34 +5,15 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(check, seconds, what):
-    deadline = time.monotonic() + seconds
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception as exc:  # not up yet
-            last = exc
-        time.sleep(0.3)
-    raise RuntimeError(f"{what} not up after {seconds}s: {last}")
+from jastar_devkit.helpers import free_port, wait_until
 
 
 class RabbitNode:
@@ -73,7 +54,8 @@ class RabbitNode:
         self.process = subprocess.Popen([self.SERVER], env=self.env, cwd=self.dir, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
-        wait_for(self.answers, seconds, f"RabbitMQ node {self.node}")
+        wait_until(self.answers, seconds, f"RabbitMQ node {self.node} not up after {seconds}s",
+                   interval=0.3, errors=(Exception,))  # not up yet
 
     def answers(self):
         if self.process.poll() is not None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import requests
 
 from jastar_common.calendar import ALMATY, days_off
+from jastar_devkit import helpers
 
 SPACE = "konaev-desks"  # capacity 20, Mon-Sat 09:00-21:00, no approval needed
 HANG_SECONDS = 15
@@ -32,15 +33,9 @@ def desk_hours(days=100, first_day=2):
 
 
 def sign_up(base, n):
-    phone = f"+7 707 {n // 10000 % 1000:03d} {n // 100 % 100:02d} {n % 100:02d}"
-    made = requests.post(base + "/v1/members", json={
-        "full_name": f"Жүктеме қатысушы {n}", "birth_date": "2003-04-05", "phone": phone,
-        "language": "ru", "district_id": "konaev", "consent": True}, timeout=30)
-    assert made.status_code == 201, made.text
-    code = requests.post(base + "/v1/auth/otp", json={"phone": phone}, timeout=30).json()["code"]
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30)
-    assert token.status_code == 200, token.text
-    return made.json()["id"], token.json()["access_token"]
+    made, token = helpers.sign_up(base, helpers.new_phone(n, "707"), full_name=f"Жүктеме қатысушы {n}",
+                                  birth_date="2003-04-05", language="ru", district_id="konaev")
+    return made["id"], token["access_token"]
 
 
 @dataclass

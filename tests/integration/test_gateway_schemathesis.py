@@ -16,7 +16,6 @@ eventlet its timer is a thread, which can only exit the process.) The report say
 requests were sent and how slow the slowest were."""
 import subprocess
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,6 +28,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+
+from jastar_devkit.helpers import bearer, new_phone, sign_up
 
 from .conftest import ADMIN_KEY
 
@@ -76,14 +77,8 @@ def schema(seeded):
 @pytest.fixture(scope="module")
 def member_headers(seeded):
     """A member signed in, so that the member routes' answers are checked against their schemas."""
-    phone = f"+7 705 {uuid.uuid4().int % 900 + 100} {uuid.uuid4().int % 90 + 10} {uuid.uuid4().int % 90 + 10}"
-    made = requests.post(seeded.url + "/v1/members", json={
-        "full_name": "Aigerim Fuzz", "birth_date": "2004-05-17", "phone": phone, "language": "kk",
-        "consent": True}, timeout=30)
-    assert made.status_code == 201, made.text
-    code = requests.post(seeded.url + "/v1/auth/otp", json={"phone": phone}, timeout=30).json()["code"]
-    token = requests.post(seeded.url + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30)
-    return {"Authorization": "Bearer " + token.json()["access_token"]}
+    _, token = sign_up(seeded.url, new_phone(operator="705"), full_name="Aigerim Fuzz", birth_date="2004-05-17")
+    return bearer(token)
 
 
 def fuzz(schema, base_url, headers, budget=BUDGET_SECONDS):

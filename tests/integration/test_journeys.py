@@ -6,6 +6,8 @@ from datetime import date
 
 import requests
 
+from jastar_devkit import helpers
+
 from .conftest import ADMIN_KEY
 
 
@@ -26,16 +28,10 @@ class App:
 
 def sign_up(base, n, birth=date(2004, 5, 17)):
     """Register member n and sign in with the code sent by SMS."""
-    phone = f"+7 705 {n // 10000 % 1000:03d} {n // 100 % 100:02d} {n % 100:02d}"
-    made = requests.post(base + "/v1/members", json={
-        "full_name": f"Жас қатысушы {n}", "birth_date": birth.isoformat(), "phone": phone,
-        "language": "kk", "district_id": "karasai", "consent": True,
-        "categories": ["young_women_and_mothers"]}, timeout=30)
-    assert made.status_code == 201, made.text
-    code = requests.post(base + "/v1/auth/otp", json={"phone": phone}, timeout=30).json()["code"]
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": code}, timeout=30)
-    assert token.status_code == 200, token.text
-    return made.json(), App(base, token.json()["access_token"])
+    made, token = helpers.sign_up(base, helpers.new_phone(n, "705"), full_name=f"Жас қатысушы {n}",
+                                  birth_date=birth.isoformat(), district_id="karasai",
+                                  categories=["young_women_and_mothers"])
+    return made, App(base, token["access_token"])
 
 
 def test_browse_register_book_conflict_cancel(system):

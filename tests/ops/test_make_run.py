@@ -6,17 +6,11 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
+from jastar_devkit.helpers import free_port, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children(pid):
@@ -57,13 +51,10 @@ def test_make_run_restarts_a_killed_service_and_sigterm_leaves_nothing(rabbit_co
     reader.start()
 
     def said(text, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if any(text in line for line in lines):
-                return True
+        def check():
             assert proc.poll() is None, "".join(lines)
-            time.sleep(0.2)
-        raise AssertionError(f"never said {text!r}: {''.join(lines)}")
+            return any(text in line for line in lines)
+        wait_until(check, seconds, lambda: f"never said {text!r}: {''.join(lines)}", interval=0.2)
 
     services = set()
     try:

@@ -11,14 +11,9 @@ import pytest
 import requests
 from nameko.standalone.rpc import ClusterRpcClient
 
+from jastar_devkit.helpers import free_port, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -34,13 +29,12 @@ def slow_process(rabbit_config, amqp_uri, tmp_path):
     proc = subprocess.Popen([str(Path(sys.executable).parent / "nameko"), "run", "--config", str(config),
                              "tests.ops.slow_service:SlowService"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    try:
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200, 20,
+                   "the slow service is not ready", interval=0.2, errors=(requests.ConnectionError,))
+    except AssertionError:
+        proc.kill()
+        raise
     proc.port = port
     yield proc
     if proc.poll() is None:

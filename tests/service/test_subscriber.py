@@ -2,7 +2,6 @@
 PostgreSQL (concurrent duplicates on SQLite too, whose locking differs):
 duplicates have one effect, failures retry then dead-letter, dead letters
 replay, and early events wait for their consumer."""
-import time
 
 import eventlet
 import pytest
@@ -12,6 +11,7 @@ from nameko.testing.services import entrypoint_waiter
 from jastar_common.dead_letters import list_dead_letters, replay_dead_letters
 from jastar_common.envelope import Envelope
 from jastar_common.topology import declare_topology, subscription
+from jastar_devkit.helpers import wait_until
 
 from .support import FlakyHandlerService, create_schema, effect_times, publish_event, set_failing
 
@@ -25,15 +25,6 @@ def start_flaky(container_factory, url, **settings):
     container = container_factory(FlakyHandlerService, config)
     container.start()
     return container
-
-
-def wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        eventlet.sleep(0.05)
-    return predicate()
 
 
 def test_the_same_event_delivered_twice_has_one_effect(
@@ -82,7 +73,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered_then_replayed(
         publish_event(amqp_uri, event)
     assert all(exc is not None for exc in calls)  # three tries, all failed
 
-    assert wait_for(lambda: len(list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)) == 1)
+    assert wait_until(lambda: len(list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)) == 1)
     dead = list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)
     assert dead[0]["event"]["id"] == event.id
     assert dead[0]["attempts"] == 3
@@ -103,7 +94,7 @@ def test_a_malformed_event_goes_straight_to_dead_letters(
     with Connection(amqp_uri) as conn:
         conn.Producer().publish({"type": "booking.confirmed"}, exchange="jastar.events",
                                 routing_key="booking.confirmed", serializer="json")
-    assert wait_for(lambda: len(list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)) == 1)
+    assert wait_until(lambda: len(list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)) == 1)
     assert "invalid envelope" in list_dead_letters(QUEUE + ".dlq", uri=amqp_uri)[0]["error"]
 
 

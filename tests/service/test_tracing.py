@@ -20,13 +20,13 @@ from jastar_common import tracing
 from jastar_common.calendar import ALMATY, days_off
 from jastar_common.logging import CorrelationFilter
 from jastar_common.migrations import upgrade_head
+from jastar_devkit.helpers import free_port, sign_up, wait_until
 from jastar_gateway.service import GatewayService
 from jastar_notifications.service import NotificationsService
 from jastar_registry.seed import load_demo_data
 from jastar_registry.service import RegistryService
 
-from ..waiting import wait_until
-from .notifications.support import Providers, free_port, query
+from .notifications.support import Providers, query
 
 ADMIN_KEY = "tracing-admin-key"
 
@@ -78,13 +78,9 @@ def test_one_booking_is_one_trace_across_every_service(hub, spans, amqp_uri, cap
     assert hook.status_code == 201, hook.text
     providers.hook_secrets["t"] = hook.json()["secret"]
     # a member, known to booking (by event) before she books
-    phone = "+7 707 555 01 02"
-    member = requests.post(base + "/v1/members", json={
-        "full_name": "Әсел Трассировка", "birth_date": "2002-02-02", "phone": phone, "language": "kk",
-        "district_id": "konaev", "consent": True}, timeout=30).json()
-    code = requests.post(base + "/v1/auth/otp", json={"phone": phone}, timeout=30).json()["code"]
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": code},
-                          timeout=30).json()["access_token"]
+    member, token = sign_up(base, "+7 707 555 01 02", full_name="Әсел Трассировка", birth_date="2002-02-02",
+                            district_id="konaev")
+    token = token["access_token"]
     with ClusterRpcClient(uri=amqp_uri) as rpc:
         wait_until(lambda: any(m["id"] == member["id"] for m in rpc.booking.list_copies("member")))
         wait_until(lambda: any(s["id"] == "konaev-desks" for s in rpc.booking.list_copies("space")))

@@ -26,21 +26,9 @@ from jastar_common.caller import Caller
 from jastar_common.database import make_engine
 from jastar_common.envelope import Envelope
 from jastar_common.errors import NotFound
+from jastar_devkit.helpers import free_port, wait_until
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, seconds=60, interval=0.05):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        eventlet.sleep(interval)
-    return predicate()
+wait_for = wait_until  # the notification tests' name for it
 
 
 class SmtpServer:
@@ -50,9 +38,11 @@ class SmtpServer:
         self.port = free_port()
         script = Path(__file__).with_name("smtp_server.py")
         self.process = subprocess.Popen([sys.executable, str(script), str(self.port), str(self.directory)])
-        if not wait_for(self._listening, 60):
+        try:
+            wait_until(self._listening, 60, what="SMTP server did not start")
+        except AssertionError:
             self.process.kill()
-            raise RuntimeError("SMTP server did not start")
+            raise
 
     def _listening(self):
         try:

@@ -176,23 +176,33 @@ class Bench:
         earliest = datetime.now(timezone.utc) + timedelta(hours=3)  # keeps the min notice all run long
         queues = []
         for space_id in DESKS:
-            items = self.api("GET", "/v1/availability?" + urllib.parse.urlencode({"space_id": space_id, **span}))
             queues.append([{"kind": "space", "space_id": space_id, "starts_at": s["starts_at"],
                             "ends_at": s["ends_at"]}
-                           for s in items["items"] if _utc(s["starts_at"]) >= earliest
+                           for s in self._free({"space_id": space_id, **span})
+                           if _utc(s["starts_at"]) >= earliest
                            for _ in range(s["free"])])
         for service_id in CONSULTATION_SERVICES:
-            items = self.api("GET", "/v1/availability?" + urllib.parse.urlencode({"service_id": service_id,
-                                                                                   **span}))
             queues.append([{"kind": "consultation", "service_id": service_id,
                             "specialist_id": s["specialist_id"], "starts_at": s["starts_at"]}
-                           for s in items["items"] if _utc(s["starts_at"]) >= earliest])
+                           for s in self._free({"service_id": service_id, **span})
+                           if _utc(s["starts_at"]) >= earliest])
         bodies = []
         while any(queues):
             for queue in queues:
                 if queue:
                     bodies.append(json.dumps(queue.pop(0)).encode())
         return bodies
+
+    def _free(self, query):
+        """Every free slot of an availability query, page by page (100 a page)."""
+        items, offset = [], 0
+        while True:
+            page = self.api("GET", "/v1/availability?" + urllib.parse.urlencode(
+                {**query, "limit": 100, "offset": offset}))
+            items += page["items"]
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                return items
 
     # after a booking run
 

@@ -1,9 +1,9 @@
 """Booking tables and the classical mapping of bookings and waitlist entries.
 
-No double booking rests on `resource_locks`: every change that takes or frees
-a slot, a space or a seat first locks its resource's row (SELECT ... FOR
-UPDATE on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE), then
-counts what overlaps, then writes. The partial unique indexes are a second
+No double booking rests on locking the resource: every change that takes or
+frees a slot, a space or a seat first locks its resource (a transaction-scoped
+advisory lock on PostgreSQL, see BookingUnitOfWork.lock; on SQLite every
+transaction is BEGIN IMMEDIATE), then counts what overlaps, then writes. The partial unique indexes are a second
 line for the rules that can be said as uniqueness."""
 from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.orm import registry as mapper_registry
@@ -31,11 +31,6 @@ copy_versions = Table(
     "copy_versions", metadata,
     Column("kind", String(20), primary_key=True),
     Column("token", String(36), nullable=False),
-)
-
-resource_locks = Table(
-    "resource_locks", metadata,
-    Column("resource_key", String(80), primary_key=True),
 )
 
 bookings = Table(

@@ -2,8 +2,7 @@
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import aliased
 
 from jastar_common.database import is_sqlite
@@ -13,10 +12,11 @@ from jastar_common.uow import SqlUnitOfWork
 from .catalogue import CATALOGUE_KINDS, cache_for
 from .domain import model
 from .domain.events import EVENT_TYPES, with_age_bands
-from .models import copy_versions, registry_copies, resource_locks
+from .models import copy_versions, registry_copies
 
 # the longest anything is booked for: bounds the overlap scan to an index range
 MAX_SPAN = timedelta(days=1)
+LOCK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 VIEWS = {
     "centre": model.CentreView, "space": model.SpaceView, "service": model.ServiceView,
@@ -53,6 +53,7 @@ class CopyStore:
         self.catalogue = catalogue  # a CatalogueCache, or None to always read
         self._tokens = None         # copy_versions, read once per unit of work
         self._wrote = False         # after a write, this unit of work reads its own rows
+        self._members = {}          # member copies read in this unit of work, by id
 
     def _cached(self, kind):
         if self.catalogue is None or self._wrote or kind not in CATALOGUE_KINDS:
@@ -69,9 +70,14 @@ class CopyStore:
         cached = self._cached(kind)
         if cached is not None:
             return cached.by_id.get(obj_id)
+        if kind == "member" and obj_id in self._members:
+            return self._members[obj_id]
         row = self.session.execute(select(registry_copies.c.data).where(
             registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id)).first()
-        return None if row is None else to_view(kind, obj_id, row.data)
+        view = None if row is None else to_view(kind, obj_id, row.data)
+        if kind == "member":
+            self._members[obj_id] = view
+        return view
 
     def all(self, kind):
         cached = self._cached(kind)
@@ -90,10 +96,16 @@ class CopyStore:
                                     .order_by(registry_copies.c.obj_id)).mappings().all()
 
     def birth_dates(self, member_ids):
-        """{member id: birth date or None} in one query (for age bands)."""
-        rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data).where(
-            registry_copies.c.kind == "member", registry_copies.c.obj_id.in_(set(member_ids)))).all()
-        return {row.obj_id: to_view("member", row.obj_id, row.data).birth_date for row in rows}
+        """{member id: birth date or None} (for age bands): the members this
+        unit of work has read already, the rest in one query."""
+        wanted = set(member_ids)
+        known = {i: self._members[i] for i in wanted if self._members.get(i) is not None}
+        missing = wanted - set(known)
+        if missing:
+            rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data).where(
+                registry_copies.c.kind == "member", registry_copies.c.obj_id.in_(missing))).all()
+            known.update((row.obj_id, to_view("member", row.obj_id, row.data)) for row in rows)
+        return {member_id: view.birth_date for member_id, view in known.items()}
 
     def source_time(self, kind, obj_id):
         return self.session.scalar(select(registry_copies.c.source_time).where(
@@ -101,6 +113,8 @@ class CopyStore:
 
     def put(self, kind, obj_id, data, source_time):
         """Insert or replace; the caller has checked source_time is newer."""
+        if kind == "member":
+            self._members.pop(obj_id, None)
         self.session.execute(delete(registry_copies).where(
             registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
         self.session.execute(insert(registry_copies).values(
@@ -352,10 +366,11 @@ class BookingUnitOfWork(SqlUnitOfWork):
         two transactions locking the same pair cannot deadlock)."""
         if is_sqlite(self.session.get_bind()):
             return  # BEGIN IMMEDIATE already holds the only write lock
+        # transaction-scoped advisory locks: nothing is written (a row lock
+        # was an update per key, with its WAL), released at commit or
+        # rollback. Two keys hashing alike only serialise a little more.
         for key in sorted(set(resource_keys)):
-            # an upsert that meets the row locks it, in one round trip
-            self.session.execute(pg_insert(resource_locks).values(resource_key=key).on_conflict_do_update(
-                index_elements=["resource_key"], set_={"resource_key": key}))
+            self.session.execute(LOCK_KEY, {"key": key})
 
     def touch(self):
         self.session.flush()

@@ -1,6 +1,6 @@
 """nameko dependencies of the notifications service: the sending machinery
 (settings, channels, webhook secret box) built once per container from config,
-the registry as a directory of contacts and names, and a configurable timer."""
+the registry as a directory of contacts and names."""
 import logging
 
 import eventlet
@@ -8,7 +8,6 @@ import eventlet.event
 import requests
 from nameko.exceptions import BadRequest
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotAllowed, NotFound
@@ -187,18 +186,3 @@ class RegistryDirectory:
         except Exception as exc:
             raise RetryableError(f"registry lookup failed: {exc.__class__.__name__}") from None
 
-
-class ConfiguredTimer(Timer):
-    """A timer whose interval comes from config when the container starts
-    (the decorator runs at import, before config is known)."""
-
-    def __init__(self, key, default, **kwargs):
-        self.key, self.default = key, default
-        super().__init__(interval=default, **kwargs)
-
-    def setup(self):
-        self.interval = setting(self.key, self.default, float)
-        super().setup()
-
-
-configured_timer = ConfiguredTimer.decorator

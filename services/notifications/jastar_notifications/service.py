@@ -9,11 +9,12 @@ from jastar_common.clock import utcnow
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
+from jastar_common.settings import configured_timer
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
-from .dependencies import Outbound, RegistryDirectory, configured_timer
+from .dependencies import Outbound, RegistryDirectory
 from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
 from .sender import Dispatcher

@@ -26,7 +26,8 @@ from jastar_common.envelope import Envelope
 from jastar_common.migrations import upgrade_head
 from jastar_reports.domain import facts, reports
 from jastar_reports.domain.facts import MemberHasher
-from jastar_reports.domain.figures import REPORTS, Settings
+from jastar_reports.domain.figures import REPORTS
+from jastar_reports.settings import ReportsSettings
 from jastar_reports.repository import ReportsUnitOfWork
 
 YEAR = date(2026, 1, 1)
@@ -181,7 +182,7 @@ def main():
         for name in REPORTS:
             began = time.perf_counter()
             rows = reports.build(ReportsUnitOfWork(factory, "reports"), Caller("admin", "bench"), name, query,
-                                 Settings())["rows"]
+                                 ReportsSettings())["rows"]
             print(f"  report {name:<14} over the year: {time.perf_counter() - began:6.2f} s, {len(rows)} rows")
         engine.dispose()
     finally:

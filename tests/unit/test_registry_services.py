@@ -6,8 +6,8 @@ import pytest
 
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 from jastar_common.validation import load
-from jastar_registry.domain import catalogue, members
-from jastar_registry.domain.members import Member
+from jastar_registry.domain import catalogue, lookups
+from jastar_registry.domain.model import Member
 from jastar_registry.member_schemas import CONTACT_FIELDS, MemberIdsSchema, MemberSchema
 
 from .fakes import FakeRepository, FakeUnitOfWork
@@ -131,9 +131,9 @@ def test_members_are_read_a_batch_at_a_time_unknown_ids_left_out():
     erased = Member(status="erased")
     uow.members.add(active)
     uow.members.add(erased)
-    found = members.get_members(uow, [erased.id, "no-such-member", active.id, erased.id])
+    found = lookups.get_members(uow, [erased.id, "no-such-member", active.id, erased.id])
     assert found == [erased, active]
-    assert members.get_members(uow, []) == []
+    assert lookups.get_members(uow, []) == []
     assert uow.published == [] and uow.commits == 0
 
     dumped = MemberSchema(many=True, only=CONTACT_FIELDS).dump(found)

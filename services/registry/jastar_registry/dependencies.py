@@ -1,4 +1,5 @@
-"""The registry's own nameko dependencies."""
+"""The registry's own nameko dependencies: each gives a worker the narrow
+object it needs."""
 import logging
 
 from nameko.extensions import DependencyProvider
@@ -6,6 +7,7 @@ from nameko.extensions import DependencyProvider
 from jastar_common.config import setting
 
 from .crypto import IinVault
+from .settings import RegistrySettings
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +29,13 @@ class IinVaultProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.vault
+
+
+class Settings(DependencyProvider):
+    """The RegistrySettings, built once when the container starts."""
+
+    def setup(self):
+        self.settings = RegistrySettings.from_config()
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

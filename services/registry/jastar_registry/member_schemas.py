@@ -1,14 +1,17 @@
 """What crosses the registry's RPC boundary for members, in and out.
 
-The schemas check shape and types; the domain (domain/members.py) normalises
-phone, email and Telegram, checks age, IIN, district and uniqueness. Output
-never carries the IIN beyond its masked form ("********1234").
+The schemas check shape, types and lengths (the lengths the gateway's
+schemas take) and that a phone is a Kazakh mobile number (libphonenumber's
+metadata, through jastar_common.phones); the domain (domain/registration.py)
+normalises phone, email and Telegram, checks age, IIN, district and
+uniqueness. Output never carries the IIN beyond its masked form ("********1234").
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from jastar_common.phones import InvalidField, normalise_phone
 from jastar_common.validation import StrictSchema
 
-from .domain.members import CATEGORIES, LANGUAGES, MEMBER_STATUSES
+from .domain.model import CATEGORIES, LANGUAGES, MEMBER_STATUSES
 from .schemas import SLUG
 
 __all__ = [
@@ -23,10 +26,21 @@ CATEGORY = validate.OneOf(CATEGORIES)
 STATUS = validate.OneOf(MEMBER_STATUSES)
 
 
+def _kazakh_mobile(value):
+    try:
+        normalise_phone(value)
+    except InvalidField as err:
+        raise ValidationError(err.message) from None
+
+
+# as written by people ("8 701 234-56-78"); the domain stores "+7 701 234 56 78"
+PHONE = validate.And(validate.Length(5, 40), _kazakh_mobile)
+
+
 class MemberRegistrationSchema(StrictSchema):
     full_name = fields.String(required=True, validate=FULL_NAME)
     birth_date = fields.Date(required=True)
-    phone = fields.String(required=True, validate=validate.Length(1, 40))
+    phone = fields.String(required=True, validate=PHONE)
     email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
     telegram = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     district_id = fields.String(load_default=None, allow_none=True, validate=SLUG)
@@ -42,7 +56,7 @@ class MemberUpdateSchema(StrictSchema):
     telegram, district_id and iin; the other fields cannot be cleared."""
     full_name = fields.String(validate=FULL_NAME)
     birth_date = fields.Date()
-    phone = fields.String(validate=validate.Length(1, 40))
+    phone = fields.String(validate=PHONE)
     email = fields.String(allow_none=True, validate=validate.Length(max=254))
     telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
     district_id = fields.String(allow_none=True, validate=SLUG)
@@ -99,7 +113,7 @@ class MemberFactsSchema(StrictSchema):
 
 class MemberLookupSchema(StrictSchema):
     """Staff desk look-up: exactly one of phone, iin."""
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
     iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
 
     @validates_schema

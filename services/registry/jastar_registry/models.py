@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry as mapper_registry
 
 from jastar_common.types import UtcDateTime
 
-from .domain import members, model
+from .domain import model
 
 metadata = MetaData()
 
@@ -159,7 +159,7 @@ TABLES = {
     model.Region: regions, model.District: districts, model.Centre: centres, model.Space: spaces,
     model.Partner: partners, model.Service: services, model.Specialist: specialists,
     model.Schedule: schedules, model.Programme: programmes, model.Session: sessions,
-    members.Member: members_table,
+    model.Member: members_table,
 }
 
 _mappers = mapper_registry()

@@ -3,7 +3,7 @@ from sqlalchemy import String, cast, func, or_, select
 
 from jastar_common.uow import SqlUnitOfWork
 
-from .domain import catalogue, members, model
+from .domain import catalogue, model
 
 # filter suffixes the search understands; a bare name is equality
 _OPERATORS = {
@@ -56,17 +56,17 @@ class SqlRepository:
 
 class MemberRepository(SqlRepository):
     def __init__(self, session):
-        super().__init__(session, members.Member)
+        super().__init__(session, model.Member)
 
     def get_by_phone(self, phone):
-        return self.session.scalar(select(members.Member).where(members.Member.phone == phone))
+        return self.session.scalar(select(model.Member).where(model.Member.phone == phone))
 
     def get_by_iin_hash(self, iin_hash):
-        return self.session.scalar(select(members.Member).where(members.Member.iin_hash == iin_hash))
+        return self.session.scalar(select(model.Member).where(model.Member.iin_hash == iin_hash))
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
-    event_types = catalogue.EVENT_TYPES | members.EVENT_TYPES
+    event_types = catalogue.EVENT_TYPES | model.MEMBER_EVENT_TYPES
 
     def _open(self, session):
         self._repositories = {name: SqlRepository(session, kind.cls)

@@ -1,21 +1,21 @@
-"""The reports service's own nameko dependencies."""
+"""The reports service's own nameko dependencies: each gives a worker the
+narrow object it needs."""
 import logging
-from datetime import timedelta
 
 from nameko.extensions import DependencyProvider
 
 from jastar_common.config import setting
 
 from .domain.facts import MemberHasher
-from .domain.figures import Settings
+from .settings import ReportsSettings
 
 log = logging.getLogger(__name__)
 
 DEV_MEMBER_KEY = "dev-only-reports-member-key-never-use-in-production"
 
 
-class Reporting(DependencyProvider):
-    """The member hasher (REPORTS_MEMBER_KEY) and the reports' settings."""
+class MemberHasherProvider(DependencyProvider):
+    """The keyed hash of member ids (REPORTS_MEMBER_KEY): facts never hold the ids."""
 
     def setup(self):
         key = setting("REPORTS_MEMBER_KEY")
@@ -25,7 +25,16 @@ class Reporting(DependencyProvider):
             log.warning("REPORTS_MEMBER_KEY not set: using the development key")
             key = DEV_MEMBER_KEY
         self.hasher = MemberHasher(key)
-        self.settings = Settings(late_cancel=timedelta(hours=setting("REPORTS_LATE_CANCEL_HOURS", 24, float)))
 
     def get_dependency(self, worker_ctx):
-        return self
+        return self.hasher
+
+
+class Settings(DependencyProvider):
+    """The ReportsSettings, built once when the container starts."""
+
+    def setup(self):
+        self.settings = ReportsSettings.from_config()
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

@@ -5,9 +5,8 @@ import pytest
 
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 from jastar_registry.crypto import IinVault
-from jastar_registry.domain import members
-from jastar_registry.domain.members import Member
-from jastar_registry.domain.model import District
+from jastar_registry.domain import erasure, lookups, registration
+from jastar_registry.domain.model import MEMBER_EVENT_TYPES, District, Member
 from jastar_registry.domain.validators import make_iin
 from jastar_registry.member_schemas import (
     MemberEligibilitySchema,
@@ -50,11 +49,11 @@ def form(**overrides):
 
 
 def register(uow, **overrides):
-    return members.register_member(uow, form(**overrides), VAULT, TODAY, now=NOW)
+    return registration.register_member(uow, form(**overrides), VAULT, NOW)
 
 
 def update(uow, member_id, **changes):
-    return members.update_member(uow, member_id, changes, VAULT, TODAY, 14, 35, now=NOW)
+    return registration.update_member(uow, member_id, changes, VAULT, NOW)
 
 
 def fields_of(excinfo):
@@ -118,11 +117,11 @@ def test_youth_age_limits_are_inclusive(birth_date, accepted):
     uow = make_uow()
     data = form(birth_date=birth_date, iin=make_iin(birth_date, "male"))
     if accepted:
-        members.register_member(uow, data, VAULT, TODAY, now=NOW)
+        registration.register_member(uow, data, VAULT, NOW)
         assert len(uow.members.items) == 1
     else:
         with pytest.raises(InvalidInput) as excinfo:
-            members.register_member(uow, data, VAULT, TODAY, now=NOW)
+            registration.register_member(uow, data, VAULT, NOW)
         assert set(fields_of(excinfo)) == {"birth_date"}
         assert uow.members.items == {}
 
@@ -201,9 +200,9 @@ def test_an_update_that_changes_nothing_emits_and_commits_nothing():
     uow = make_uow()
     member = register(uow)
     before = member.updated_at
-    result = members.update_member(uow, member.id, {"phone": "+77012345678", "language": "kk",
+    result = registration.update_member(uow, member.id, {"phone": "+77012345678", "language": "kk",
                                                     "iin": IIN, "district_id": "karasai",
-                                                    "email": "aigerim@mail.kz"}, VAULT, TODAY, 14, 35)
+                                                    "email": "aigerim@mail.kz"}, VAULT, NOW)
     assert result is member and member.updated_at == before
     assert uow.commits == 1 and len(uow.published) == 1
 
@@ -290,7 +289,7 @@ def test_erasure_wipes_every_personal_field_and_emits_once():
     uow = make_uow()
     member = register(uow)
     erased_at = datetime(2025, 7, 1, tzinfo=timezone.utc)
-    members.erase_member(uow, member.id, now=erased_at)
+    erasure.erase_member(uow, member.id, erased_at)
     for name in ("full_name", "birth_date", "phone", "email", "telegram",
                  "iin_ciphertext", "iin_hash", "iin_last4"):
         assert getattr(member, name) is None, name
@@ -298,7 +297,7 @@ def test_erasure_wipes_every_personal_field_and_emits_once():
     assert (member.id, member.district_id, member.status, member.erased_at) == (
         member.id, "karasai", "erased", erased_at)
 
-    again = members.erase_member(uow, member.id)
+    again = erasure.erase_member(uow, member.id, NOW)
     assert again is member and member.erased_at == erased_at
     assert [event for event, _ in uow.published] == ["member.registered", "member.erased"]
     assert uow.published[-1] == ("member.erased", {"member_id": member.id})
@@ -308,18 +307,18 @@ def test_erasure_wipes_every_personal_field_and_emits_once():
 def test_an_erased_member_cannot_be_updated_or_found_but_frees_phone_and_iin():
     uow = make_uow()
     member = register(uow)
-    members.erase_member(uow, member.id)
+    erasure.erase_member(uow, member.id, NOW)
     with pytest.raises(NotFound):
         update(uow, member.id, full_name="Айгерім")
     with pytest.raises(NotFound):
-        members.find_member(uow, phone="87012345678")
-    assert members.get_member(uow, member.id).status == "erased"
+        lookups.find_member(uow, phone="87012345678")
+    assert lookups.get_member(uow, member.id).status == "erased"
     assert register(uow).id != member.id  # same phone and IIN may register afresh
 
 
 def test_erasing_an_unknown_member_is_not_found():
     with pytest.raises(NotFound):
-        members.erase_member(make_uow(), "no-such-member")
+        erasure.erase_member(make_uow(), "no-such-member", NOW)
 
 
 # --- Reads ---------------------------------------------------------------------
@@ -328,44 +327,44 @@ def test_erasing_an_unknown_member_is_not_found():
 def test_get_member_and_not_found():
     uow = make_uow()
     member = register(uow)
-    assert members.get_member(uow, member.id) is member
+    assert lookups.get_member(uow, member.id) is member
     with pytest.raises(NotFound):
-        members.get_member(uow, "no-such-member")
+        lookups.get_member(uow, "no-such-member")
 
 
 def test_find_member_by_phone_or_iin():
     uow = make_uow()
     member = register(uow)
-    assert members.find_member(uow, phone="+7 701 234-56-78") is member
-    assert members.find_member(uow, iin=IIN, vault=VAULT) is member
+    assert lookups.find_member(uow, phone="+7 701 234-56-78") is member
+    assert lookups.find_member(uow, iin=IIN, vault=VAULT) is member
     with pytest.raises(NotFound):
-        members.find_member(uow, phone="+7 777 999 99 99")
+        lookups.find_member(uow, phone="+7 777 999 99 99")
     with pytest.raises(NotFound):
-        members.find_member(uow, iin=make_iin(BIRTH, "male"), vault=VAULT)
+        lookups.find_member(uow, iin=make_iin(BIRTH, "male"), vault=VAULT)
     with pytest.raises(InvalidInput):
-        members.find_member(uow)
+        lookups.find_member(uow)
     with pytest.raises(InvalidInput):
-        members.find_member(uow, phone="87012345678", iin=IIN, vault=VAULT)
+        lookups.find_member(uow, phone="87012345678", iin=IIN, vault=VAULT)
     with pytest.raises(InvalidInput) as excinfo:
-        members.find_member(uow, iin="123", vault=VAULT)
+        lookups.find_member(uow, iin="123", vault=VAULT)
     assert set(fields_of(excinfo)) == {"iin"}
 
 
 def test_eligibility_gives_booking_what_it_needs_only():
     uow = make_uow()
     member = register(uow, categories=["student"])
-    eligibility = members.member_eligibility(uow, member.id)
+    eligibility = lookups.member_eligibility(uow, member.id)
     assert eligibility == {"member_id": member.id, "birth_date": BIRTH,
                            "categories": ["student"], "status": "active"}
     dumped = MemberEligibilitySchema().dump(eligibility)
     assert dumped["birth_date"] == "2005-03-08"
     assert MemberEligibilitySchema().load(dumped) == eligibility
     with pytest.raises(NotFound):
-        members.member_eligibility(uow, "no-such-member")
+        lookups.member_eligibility(uow, "no-such-member")
 
 
 def test_event_types_are_the_three_member_events():
-    assert members.EVENT_TYPES == {"member.registered", "member.updated", "member.erased"}
+    assert MEMBER_EVENT_TYPES == {"member.registered", "member.updated", "member.erased"}
 
 
 # --- Schemas -------------------------------------------------------------------
@@ -386,7 +385,7 @@ def test_registration_schema_loads_into_the_use_case():
                "language": "ru", "consent": True}
     data = MemberRegistrationSchema().load(payload)
     assert data["birth_date"] == date(2001, 11, 30) and data["categories"] == []
-    member = members.register_member(make_uow(), data, VAULT, TODAY, now=NOW)
+    member = registration.register_member(make_uow(), data, VAULT, NOW)
     assert member.language == "ru" and member.iin_masked is None
 
 
@@ -396,6 +395,10 @@ def test_registration_schema_loads_into_the_use_case():
     ({"categories": ["pirate"]}, "categories"),
     ({"iin_hash": "x"}, "iin_hash"),
     ({"birth_date": "15.06.2005"}, "birth_date"),
+    ({"phone": "8701"}, "phone"),                 # shorter than the gateway allows
+    ({"phone": "+7 495 123 45 67"}, "phone"),     # Moscow: +7, but not Kazakhstan
+    ({"phone": "8 727 250 00 00"}, "phone"),      # an Almaty landline takes no SMS
+    ({"phone": "8 701 ABC 56 78"}, "phone"),
 ])
 def test_registration_schema_refuses_bad_shapes(payload, field):
     from marshmallow import ValidationError

@@ -8,7 +8,7 @@ import pytest
 
 from jastar_common.caller import Caller
 from jastar_common.errors import InvalidInput, NotAllowed
-from jastar_reports.domain import facts, reports
+from jastar_reports.domain import facts, rebuild, reports
 from jastar_reports.domain.figures import REPORTS
 
 from .world import ADMIN, HASHER, MONDAY, SETTINGS, WEEK, Booking, apply_all, event, registry_events, scenario, store
@@ -121,23 +121,58 @@ def test_the_same_data_republished_under_a_new_event_id_changes_nothing(tmp_path
     assert all_figures(live) == before
 
 
-def test_a_rebuild_from_the_owners_gives_the_same_figures(tmp_path, live):
+class RegistryService:
+    """The registry's RPC as the rebuild reads it: offset pages."""
+
+    def __init__(self, objects, members):
+        self.objects, self.members = objects, members
+
+    @staticmethod
+    def _page(items, query):
+        return {"items": items[query["offset"]:query["offset"] + query["limit"]], "total": len(items)}
+
+    def list(self, kind, query):
+        return self._page([o for k, o in self.objects if k == kind], query)
+
+    def list_member_facts(self, query):
+        return self._page(self.members, query)
+
+
+class BookingService:
+    """Booking's list_facts: keyset pages."""
+
+    def __init__(self, facts_by_kind):
+        self.facts = facts_by_kind
+
+    def list_facts(self, what, query):
+        start = query["after"] or 0
+        items = self.facts[what][start:start + query["limit"]]
+        return {"items": items, "next": start + len(items) if start + len(items) < len(self.facts[what]) else None}
+
+
+def test_a_rebuild_from_the_owners_gives_the_same_figures(tmp_path, live, monkeypatch):
+    monkeypatch.setattr(rebuild, "PAGE", 2)  # several pages of everything
     events, bookings, entries = scenario()
-    rebuilt = store(tmp_path / "rebuilt.db")
-    read_at = MONDAY + 100 * H
+    objects = []
     for e in registry_events():
         kind = e.type.split(".")[0]
-        item = {"id": e.data[f"{kind}_id"], **{k: v for k, v in e.data.items() if k != f"{kind}_id"}}
-        facts.rebuild_copies(rebuilt(), kind, [item], read_at)
-    facts.rebuild_members(rebuilt(), [
+        objects.append((kind, {"id": e.data[f"{kind}_id"],
+                               **{k: v for k, v in e.data.items() if k != f"{kind}_id"}}))
+    members = [
         {"member_id": "m1", "district_id": "karasai", "status": "active", "registered_at": MONDAY.isoformat()},
         {"member_id": "m5", "district_id": "konaev", "status": "active",
-         "registered_at": (MONDAY - timedelta(days=40)).isoformat()}], read_at, HASHER)
-    facts.rebuild_facts(rebuilt(), "bookings", [b.latest() for b in bookings], read_at, HASHER)
+         "registered_at": (MONDAY - timedelta(days=40)).isoformat()}]
     latest = {}
     for e in entries:
         latest[e.data["entry_id"]] = e.data
-    facts.rebuild_facts(rebuilt(), "waitlist", list(latest.values()), read_at, HASHER)
+    owners_facts = {"bookings": [b.latest() for b in bookings], "waitlist": list(latest.values())}
+    rebuilt = store(tmp_path / "rebuilt.db")
+    assert facts.needs_rebuild(rebuilt())
+
+    counts = rebuild.rebuild_from_owners(rebuilt, RegistryService(objects, members), BookingService(owners_facts), HASHER,
+                                         lambda: MONDAY + 100 * H)
+    assert counts["member"] == 2 and counts["bookings"] == len(bookings) and counts["centre"] == 2
+    assert not facts.needs_rebuild(rebuilt())
     assert all_figures(rebuilt) == all_figures(live)
 
 

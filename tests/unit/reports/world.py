@@ -10,12 +10,12 @@ from jastar_common.envelope import Envelope
 from jastar_common import tables
 from jastar_reports.domain import facts
 from jastar_reports.domain.facts import MemberHasher
-from jastar_reports.domain.figures import Settings
+from jastar_reports.settings import ReportsSettings
 from jastar_reports.models import metadata
 from jastar_reports.repository import ReportsUnitOfWork
 
 HASHER = MemberHasher("unit-test-key")
-SETTINGS = Settings()
+SETTINGS = ReportsSettings()
 ADMIN = Caller("admin", "admin-1")
 WEEK = {"from": date(2026, 3, 2), "to": date(2026, 3, 8), "centre_id": None, "district_id": None}
 H = timedelta(hours=1)

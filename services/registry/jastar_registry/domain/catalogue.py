@@ -1,13 +1,15 @@
 """Create, update, close, get and list for every kind of reference data, the
-same way: references checked, rules checked, one event per change."""
+same way: the caller's right checked, references checked, rules checked, one
+event per change."""
 import uuid
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, fields, replace
 
+from jastar_common.caller import SYSTEM
 from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 
-from . import model, rules
+from . import access, model, rules
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,26 @@ def _check(uow, kind, obj):
         raise InvalidInput(f"invalid {kind.name}", fields=errors)
 
 
-def create(uow, kind_name, data):
+def _centre_of(uow, kind, data):
+    """The centre an object (or the data for a new one) belongs to, if any."""
+    if kind == "session":
+        programme = uow.repository("programme").get(data.get("programme_id"))
+        return programme.centre_id if programme else None
+    if kind == "specialist" and data.get("partner_id") and not data.get("centre_id"):
+        return None  # a partner's specialist: admins manage those
+    return data.get("centre_id")
+
+
+def _check_write(uow, caller, kind, data):
+    access.check_catalogue_write(caller, kind, _centre_of(uow, kind, data))
+
+
+def create(uow, kind_name, data, caller=SYSTEM, now=None):
     kind = kind_of(kind_name)
-    data = {**data, "id": data.get("id") or f"{kind.name}-{uuid.uuid4().hex[:12]}"}
+    now = now or utcnow()
+    data = {**data, "id": data.get("id") or f"{kind.name}-{uuid.uuid4().hex[:12]}", "updated_at": now}
     with uow:
+        _check_write(uow, caller, kind.name, data)
         repository = uow.repository(kind.name)
         if repository.get(data["id"]) is not None:
             raise Conflict(f"{kind.name} {data['id']} exists", entity=kind.name, id=data["id"])
@@ -101,13 +119,16 @@ def create(uow, kind_name, data):
         return obj
 
 
-def update(uow, kind_name, obj_id, changes):
-    """Apply a partial change; no event when nothing actually changed."""
+def update(uow, kind_name, obj_id, changes, caller=SYSTEM, now=None):
+    """Apply a partial change; no event when nothing actually changed. The
+    caller must be allowed both where the object is and where it would be."""
     kind = kind_of(kind_name)
     with uow:
         obj = _get(uow, kind, obj_id)
-        if obj.status == "closed":
-            raise Conflict(f"{kind.name} {obj_id} is closed", entity=kind.name, id=obj_id)
+        current = vars(obj)
+        _check_write(uow, caller, kind.name, current)
+        _check_write(uow, caller, kind.name, {**current, **changes})
+        obj.check_move(changes.get("status", obj.status))
         changed = sorted(name for name, value in changes.items() if getattr(obj, name) != value)
         if not changed:
             return obj
@@ -116,20 +137,19 @@ def update(uow, kind_name, obj_id, changes):
         # rules may derive fields too (a session takes its programme's centre)
         for name in changed + [name for name in ("centre_id",) if hasattr(obj, name)]:
             setattr(obj, name, getattr(candidate, name))
-        obj.updated_at = utcnow()
+        obj.updated_at = now or utcnow()
         uow.emit(f"{kind.name}.updated", {**snapshot(kind, obj), "changed": changed})
         uow.commit()
         return obj
 
 
-def close(uow, kind_name, obj_id):
+def close(uow, kind_name, obj_id, caller=SYSTEM, now=None):
     """Closing twice is not an error; only the first emits."""
     kind = kind_of(kind_name)
     with uow:
         obj = _get(uow, kind, obj_id)
-        if obj.status != "closed":
-            obj.status = "closed"
-            obj.updated_at = utcnow()
+        _check_write(uow, caller, kind.name, vars(obj))
+        if obj.close(now or utcnow()):
             uow.emit(f"{kind.name}.closed", snapshot(kind, obj))
             uow.commit()
         return obj

@@ -1,10 +1,16 @@
-"""The registry's domain: the network's reference data. Plain Python."""
+"""The registry's domain: the network's reference data and its members, as
+entities with behaviour. Plain Python (models.py maps them onto tables)."""
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 from jastar_common.clock import utcnow
+from jastar_common.errors import Conflict, NotFound
 
 STATUSES = ("planned", "open", "closed")
+# a planned place opens (or is postponed again); closing is for good
+TRANSITIONS = {"planned": {"open", "closed"}, "open": {"planned", "closed"}, "closed": set()}
 SPACE_KINDS = ("recording_studio", "podcast_zone", "coworking", "sewing_workshop", "hall",
                "consultation_room")
 SINGLE_BOOKING_SPACES = ("recording_studio", "podcast_zone")  # one booking at a time
@@ -16,8 +22,33 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 YOUTH_AGE = (14, 35)
 
 
+class Listed:
+    """The life of reference data: planned, open, closed (see TRANSITIONS).
+    Each entity names its kind in KIND, as the catalogue and its events do."""
+    KIND: ClassVar[str]
+
+    def check_changeable(self):
+        if self.status == "closed":
+            raise Conflict(f"{self.KIND} {self.id} is closed", entity=self.KIND, id=self.id)
+
+    def check_move(self, status):
+        """A status change an update asks for, checked against TRANSITIONS."""
+        self.check_changeable()
+        if status != self.status and status not in TRANSITIONS[self.status]:
+            raise Conflict(f"{self.KIND} {self.id} cannot go from {self.status} to {status}",
+                           entity=self.KIND, id=self.id)
+
+    def close(self, when):
+        """True when this closed it; closing a closed one changes nothing."""
+        if self.status == "closed":
+            return False
+        self.status, self.updated_at = "closed", when
+        return True
+
+
 @dataclass(eq=False)
-class Region:
+class Region(Listed):
+    KIND: ClassVar[str] = "region"
     id: str
     name_kk: str
     name_ru: str
@@ -27,7 +58,8 @@ class Region:
 
 
 @dataclass(eq=False)
-class District:
+class District(Listed):
+    KIND: ClassVar[str] = "district"
     id: str
     name_kk: str
     name_ru: str
@@ -40,7 +72,8 @@ class District:
 
 
 @dataclass(eq=False)
-class Centre:
+class Centre(Listed):
+    KIND: ClassVar[str] = "centre"
     id: str
     district_id: str
     name_kk: str
@@ -60,7 +93,8 @@ class Centre:
 
 
 @dataclass(eq=False)
-class Space:
+class Space(Listed):
+    KIND: ClassVar[str] = "space"
     id: str
     centre_id: str
     kind: str
@@ -80,7 +114,8 @@ class Space:
 
 
 @dataclass(eq=False)
-class Partner:
+class Partner(Listed):
+    KIND: ClassVar[str] = "partner"
     id: str
     kind: str
     name_kk: str
@@ -91,8 +126,9 @@ class Partner:
 
 
 @dataclass(eq=False)
-class Service:
+class Service(Listed):
     """What a member books: a consultation on one topic."""
+    KIND: ClassVar[str] = "service"
     id: str
     topic: str
     name_kk: str
@@ -105,7 +141,8 @@ class Service:
 
 
 @dataclass(eq=False)
-class Specialist:
+class Specialist(Listed):
+    KIND: ClassVar[str] = "specialist"
     id: str
     full_name: str
     title_kk: str
@@ -119,9 +156,10 @@ class Specialist:
 
 
 @dataclass(eq=False)
-class Schedule:
+class Schedule(Listed):
     """A specialist's weekly hours in one centre, with exceptions: leave (no
     hours that day, or part of it) and extra hours."""
+    KIND: ClassVar[str] = "schedule"
     id: str
     specialist_id: str
     centre_id: str
@@ -135,8 +173,9 @@ class Schedule:
 
 
 @dataclass(eq=False)
-class Programme:
+class Programme(Listed):
     """A course (several sessions, e.g. the free sewing course) or an event."""
+    KIND: ClassVar[str] = "programme"
     id: str
     centre_id: str
     kind: str
@@ -156,7 +195,8 @@ class Programme:
 
 
 @dataclass(eq=False)
-class Session:
+class Session(Listed):
+    KIND: ClassVar[str] = "session"
     id: str
     programme_id: str
     starts_at: datetime
@@ -167,3 +207,74 @@ class Session:
     language: str = "kk"
     status: str = "open"
     updated_at: datetime = field(default_factory=utcnow)
+
+
+# --- members: young people (14 to 35, Kazakhstan's law on state youth policy) ---
+
+# Target groups a member may declare (the programmes' target_group uses them).
+CATEGORIES = ("young_women_and_mothers", "student", "job_seeker", "young_parent", "disability")
+MEMBER_STATUSES = ("active", "erased")
+MEMBER_TRANSITIONS = {"active": {"erased"}, "erased": set()}
+MEMBER_EVENT_TYPES = frozenset({"member.registered", "member.updated", "member.erased"})
+
+# What erasure wipes; none of it may ever appear in an event.
+PERSONAL_FIELDS = ("full_name", "birth_date", "phone", "email", "telegram",
+                   "iin_ciphertext", "iin_hash", "iin_last4", "categories")
+
+
+def _new_id():
+    return str(uuid.uuid4())
+
+
+@dataclass(eq=False)
+class Member:
+    """Personal data stays inside the registry: the IIN is stored encrypted
+    (with a keyed hash for look-ups and its last four digits for staff
+    screens), never in clear."""
+    id: str = field(default_factory=_new_id)
+    full_name: str | None = None
+    birth_date: date | None = None
+    phone: str | None = None  # "+7 7XX XXX XX XX"
+    email: str | None = None
+    telegram: str | None = None  # "@handle"
+    district_id: str | None = None
+    language: str = "kk"
+    categories: list = field(default_factory=list)
+    consent_at: datetime = field(default_factory=utcnow)
+    iin_ciphertext: str | None = None
+    iin_hash: str | None = None  # keyed HMAC, for look-ups and uniqueness
+    iin_last4: str | None = None
+    status: str = "active"
+    registered_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    erased_at: datetime | None = None
+
+    @property
+    def iin_masked(self):
+        return "*" * 8 + self.iin_last4 if self.iin_last4 else None
+
+    @property
+    def is_active(self):
+        return self.status == "active"
+
+    def check_active(self):
+        """An erased member reads as not found to anything that would change them."""
+        if not self.is_active:
+            raise NotFound(f"member {self.id} not found", entity="member", id=self.id)
+
+    def event_data(self, **more):
+        # ids and non-personal fields only: events are public contracts
+        return {"member_id": self.id, "district_id": self.district_id,
+                "language": self.language, "status": self.status, **more}
+
+    def erase(self, when):
+        """Wipe every personal field, keeping id and district for statistics.
+        True when this erased them; erasing an erased member changes nothing."""
+        if "erased" not in MEMBER_TRANSITIONS[self.status]:
+            return False
+        for name in PERSONAL_FIELDS:
+            setattr(self, name, None)
+        self.categories = []
+        self.status = "erased"
+        self.erased_at = self.updated_at = when
+        return True

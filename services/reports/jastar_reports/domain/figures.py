@@ -18,11 +18,6 @@ UNKNOWN_BAND = "unknown"
 
 
 @dataclass(frozen=True)
-class Settings:
-    late_cancel: timedelta = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
 class Report:
     build: object
     columns: tuple
@@ -56,6 +51,7 @@ def _bookings(uow, scope):
 
 
 def _is_late(fact, settings):
+    # settings: the service's ReportsSettings (late_cancel)
     return fact["state"] == "cancelled" and fact["changed_at"] > fact["starts_at"] - settings.late_cancel
 
 

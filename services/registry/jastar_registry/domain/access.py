@@ -1,22 +1,15 @@
-"""Who may change what in the registry, decided here from the caller the
-gateway put in the RPC context. Reading the catalogue is public."""
+"""Who may do what in the registry: pure functions over the caller the
+gateway put in the RPC context. Reading the catalogue is public. The use
+cases call these before they change or show anything."""
 from jastar_common.errors import NotAllowed, NotFound
 
 # kinds only admins create or change: the network's frame
 ADMIN_KINDS = ("region", "district", "centre", "partner", "service")
 
 
-def centre_of(uow, kind, data):
-    """The centre an object (or the data for a new one) belongs to, if any."""
-    if kind == "session":
-        programme = uow.repository("programme").get(data.get("programme_id"))
-        return programme.centre_id if programme else None
-    if kind == "specialist" and data.get("partner_id") and not data.get("centre_id"):
-        return None  # a partner's specialist: admins manage those
-    return data.get("centre_id")
-
-
 def check_catalogue_write(caller, kind, centre_id):
+    """Admins change anything; staff the kinds below the frame at their own
+    centres (`centre_id`: where the object is, or would be)."""
     if caller.is_privileged:
         return
     if caller.kind == "staff" and kind not in ADMIN_KINDS and centre_id and caller.works_at(centre_id):
@@ -39,12 +32,12 @@ def check_member_access(caller, member_id, centres_booked=None):
     raise NotFound(f"member {member_id} not found", entity="member", id=member_id)
 
 
-def check_member_lookup(caller, query, member, centres_booked=None):
+def check_member_lookup(caller, by_phone, member_id, centres_booked=None):
     """The desk finds any member by the exact phone (a walk-in); by IIN, staff
     find only the members they could read by id."""
-    if query.get("phone") is not None:
+    if by_phone:
         return
-    check_member_access(caller, member.id, centres_booked)
+    check_member_access(caller, member_id, centres_booked)
 
 
 def check_registration(caller):

@@ -1,9 +1,12 @@
-"""Who reads a member's profile: staff only those who booked at their centres."""
+"""Who may do what: staff read only the members who booked at their centres,
+and change the catalogue only there."""
 import pytest
 
 from jastar_common.caller import Caller
-from jastar_common.errors import NotFound
-from jastar_registry.domain.permissions import check_member_access, check_member_lookup
+from jastar_common.errors import NotAllowed, NotFound
+from jastar_registry.domain.access import (
+    check_catalogue_write, check_member_access, check_member_lookup,
+)
 
 KARASAI, ILI = "karasai-yrc", "ili-coworking"
 BOOKED = {"m-karasai": {KARASAI}, "m-both": {KARASAI, ILI}, "m-none": set()}
@@ -56,10 +59,24 @@ class Found:
 
 
 def test_the_desk_finds_any_walk_in_by_exact_phone_but_by_iin_only_its_own():
-    check_member_lookup(ILI_STAFF, {"phone": "+7 701 234 56 78", "iin": None}, Found(),
-                        centres_booked_by(ILI_STAFF))
-    check_member_lookup(KARASAI_STAFF, {"phone": None, "iin": "900101301233"}, Found(),
-                        centres_booked_by(KARASAI_STAFF))
+    check_member_lookup(ILI_STAFF, True, Found.id, centres_booked_by(ILI_STAFF))
+    check_member_lookup(KARASAI_STAFF, False, Found.id, centres_booked_by(KARASAI_STAFF))
     with pytest.raises(NotFound):
-        check_member_lookup(ILI_STAFF, {"phone": None, "iin": "900101301233"}, Found(),
-                            centres_booked_by(ILI_STAFF))
+        check_member_lookup(ILI_STAFF, False, Found.id, centres_booked_by(ILI_STAFF))
+
+
+@pytest.mark.parametrize("caller, kind, centre_id, allowed", [
+    (KARASAI_STAFF, "space", KARASAI, True),
+    (KARASAI_STAFF, "space", ILI, False),           # another centre
+    (KARASAI_STAFF, "specialist", None, False),     # a partner's: admins only
+    (KARASAI_STAFF, "centre", KARASAI, False),      # the frame is the admins'
+    (Caller("admin", "a"), "district", None, True),
+    (Caller("member", "m"), "programme", KARASAI, False),
+    (Caller("integrator", "i"), "session", KARASAI, False),
+])
+def test_who_changes_the_catalogue(caller, kind, centre_id, allowed):
+    if allowed:
+        check_catalogue_write(caller, kind, centre_id)
+    else:
+        with pytest.raises(NotAllowed):
+            check_catalogue_write(caller, kind, centre_id)

@@ -1,0 +1,83 @@
+"""The registry's entities change state over their tables of transitions,
+and the catalogue's use cases ask access.py before they change anything."""
+from datetime import datetime, timezone
+
+import pytest
+
+from jastar_common.caller import Caller
+from jastar_common.errors import Conflict, NotAllowed, NotFound
+from jastar_registry.domain import catalogue
+from jastar_registry.domain.model import Centre, Member
+
+from ..fakes import FakeUnitOfWork
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+LATER = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+KARASAI = dict(id="karasai", name_kk="Қарасай ауданы", name_ru="Карасайский район", admin_centre="Қаскелең")
+CENTRE = dict(id="karasai-yrc", district_id="karasai", name_kk="орталық", name_ru="центр",
+              address="Қаскелең", status="open", opening_hours={"mon": [["09:00", "18:00"]]})
+STUDIO = dict(id="studio", centre_id="karasai-yrc", kind="recording_studio", name_kk="студия",
+              name_ru="студия", capacity=1, grid_minutes=60, min_minutes=60, max_minutes=180)
+KARASAI_STAFF = Caller("staff", "s-1", ("karasai-yrc",))
+ILI_STAFF = Caller("staff", "s-2", ("ili-coworking",))
+
+
+def centre(status):
+    return Centre(id="c", district_id="d", name_kk="к", name_ru="к", address="a", status=status)
+
+
+def test_a_place_closes_once_and_for_good():
+    place = centre("planned")
+    assert place.close(NOW) is True and place.status == "closed" and place.updated_at == NOW
+    assert place.close(LATER) is False and place.updated_at == NOW
+    for status in ("planned", "open", "closed"):
+        with pytest.raises(Conflict):
+            place.check_move(status)
+
+
+@pytest.mark.parametrize("before, after", [("planned", "open"), ("open", "planned"), ("open", "closed"),
+                                           ("planned", "planned")])
+def test_open_and_planned_places_may_move(before, after):
+    centre(before).check_move(after)
+
+
+def test_erasure_wipes_once_and_an_erased_member_reads_as_not_found():
+    member = Member(full_name="Айгерім", phone="+7 701 234 56 78", categories=["student"], iin_last4="1234")
+    member.check_active()
+    assert member.erase(NOW) is True
+    assert (member.status, member.full_name, member.phone, member.categories, member.iin_masked) == \
+        ("erased", None, None, [], None)
+    assert member.erase(LATER) is False and member.erased_at == NOW
+    with pytest.raises(NotFound):
+        member.check_active()
+
+
+def with_centre():
+    uow = FakeUnitOfWork()
+    catalogue.create(uow, "district", KARASAI, now=NOW)
+    catalogue.create(uow, "centre", CENTRE, now=NOW)
+    return uow
+
+
+def test_staff_change_their_own_centre_only_and_nothing_is_stored_otherwise():
+    uow = with_centre()
+    with pytest.raises(NotAllowed):
+        catalogue.create(uow, "space", STUDIO, caller=ILI_STAFF)
+    assert uow.repository("space").items == {}
+    space = catalogue.create(uow, "space", STUDIO, caller=KARASAI_STAFF, now=LATER)
+    assert space.updated_at == LATER
+    with pytest.raises(NotAllowed):  # moving it to a centre they do not work at
+        catalogue.update(uow, "space", "studio", {"centre_id": "ili-coworking"}, caller=KARASAI_STAFF)
+    with pytest.raises(NotAllowed):
+        catalogue.close(uow, "space", "studio", caller=ILI_STAFF)
+    with pytest.raises(NotAllowed):  # the frame is the admins'
+        catalogue.update(uow, "centre", "karasai-yrc", {"address": "x"}, caller=KARASAI_STAFF)
+    assert catalogue.close(uow, "space", "studio", caller=KARASAI_STAFF, now=LATER).status == "closed"
+    assert [event for event, _ in uow.published][-2:] == ["space.created", "space.closed"]
+
+
+def test_a_closed_object_cannot_be_updated_even_back_to_open():
+    uow = with_centre()
+    catalogue.close(uow, "centre", "karasai-yrc", now=LATER)
+    with pytest.raises(Conflict):
+        catalogue.update(uow, "centre", "karasai-yrc", {"status": "open"})

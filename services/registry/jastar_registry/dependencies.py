@@ -7,7 +7,6 @@ from nameko.extensions import DependencyProvider
 from jastar_common.config import setting
 
 from .crypto import IinVault
-from .settings import RegistrySettings
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +29,3 @@ class IinVaultProvider(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self.vault
 
-
-class Settings(DependencyProvider):
-    """The RegistrySettings, built once when the container starts."""
-
-    def setup(self):
-        self.settings = RegistrySettings.from_config()
-
-    def get_dependency(self, worker_ctx):
-        return self.settings

@@ -9,13 +9,15 @@ from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
 from jastar_common.service_base import JastarService
+from jastar_common.settings import Settings
 from jastar_common.validation import load
 
 from . import member_schemas, schemas
-from .dependencies import IinVaultProvider, Settings
+from .dependencies import IinVaultProvider
 from .domain import catalogue, erasure, lookups, registration
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
+from .settings import RegistrySettings
 
 # slot times are local times in Asia/Almaty: refuse to run on a tzdata that
 # predates Kazakhstan's move to UTC+5 (1 March 2024)
@@ -39,7 +41,7 @@ class RegistryService(JastarService):
 
     db = Database("registry", RegistryUnitOfWork)
     vault = IinVaultProvider()
-    settings = Settings()
+    settings = Settings(RegistrySettings)
     now = Clock()
     booking = ServiceRpc("booking")  # who booked where, for staff reading members
 

@@ -1,21 +1,20 @@
 """The registry's settings: one frozen object, built when the service starts
-(never at import), so a test can start the service with others."""
+(jastar_common.settings), never at import."""
 from dataclasses import dataclass
 
-from jastar_common.config import setting
+from jastar_common.settings import from_setting
 
 from .domain.model import YOUTH_AGE
 
 
 @dataclass(frozen=True)
 class RegistrySettings:
-    # members' ages, both inclusive (MEMBER_MIN_AGE / MEMBER_MAX_AGE)
-    member_ages: tuple = YOUTH_AGE
+    # members' ages, both inclusive
+    member_min_age: int = from_setting("MEMBER_MIN_AGE", YOUTH_AGE[0], int)
+    member_max_age: int = from_setting("MEMBER_MAX_AGE", YOUTH_AGE[1], int)
     # how long a staff member's read of a member waits for booking's answer
-    booking_rpc_timeout: float = 5.0
+    booking_rpc_timeout: float = from_setting("BOOKING_RPC_TIMEOUT_SECONDS", 5.0, float)
 
-    @classmethod
-    def from_config(cls):
-        return cls(member_ages=(setting("MEMBER_MIN_AGE", YOUTH_AGE[0], int),
-                                setting("MEMBER_MAX_AGE", YOUTH_AGE[1], int)),
-                   booking_rpc_timeout=setting("BOOKING_RPC_TIMEOUT_SECONDS", 5, float))
+    @property
+    def member_ages(self):
+        return self.member_min_age, self.member_max_age

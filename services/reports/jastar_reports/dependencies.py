@@ -7,7 +7,6 @@ from nameko.extensions import DependencyProvider
 from jastar_common.config import setting
 
 from .domain.facts import MemberHasher
-from .settings import ReportsSettings
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +28,3 @@ class MemberHasherProvider(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self.hasher
 
-
-class Settings(DependencyProvider):
-    """The ReportsSettings, built once when the container starts."""
-
-    def setup(self):
-        self.settings = ReportsSettings.from_config()
-
-    def get_dependency(self, worker_ctx):
-        return self.settings

@@ -4,30 +4,30 @@ RPC for the gateway."""
 import logging
 
 from nameko.standalone.rpc import ClusterRpcClient
-from nameko.timer import timer
 
 from jastar_common.calendar import assert_tzdata_current
-from jastar_common.config import amqp_uri, setting
-from jastar_common.dependencies import Database
 from jastar_common.clock import Clock
+from jastar_common.config import amqp_uri
+from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
 from jastar_common.service_base import JastarService
+from jastar_common.settings import Settings, configured_timer
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
-from .dependencies import MemberHasherProvider, Settings
+from .dependencies import MemberHasherProvider
 from .domain import facts, reports
 from .domain.rebuild import rebuild_from_owners
 from .repository import ReportsUnitOfWork
+from .settings import ReportsSettings
 
 # days are Almaty days: refuse to run on tzdata older than UTC+5 (2024)
 assert_tzdata_current()
 log = logging.getLogger(__name__)
 
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
-REBUILD_CHECK_SECONDS = float(setting("REPORTS_REBUILD_CHECK_SECONDS", 60))
 
 
 class ReportsService(JastarService):
@@ -35,7 +35,7 @@ class ReportsService(JastarService):
 
     db = Database("reports", ReportsUnitOfWork)
     hasher = MemberHasherProvider()
-    settings = Settings()
+    settings = Settings(ReportsSettings)
     now = Clock()
 
     # events in: each only writes facts (see domain/facts.py)
@@ -64,7 +64,8 @@ class ReportsService(JastarService):
 
     # a new database reads everything from the owners once
 
-    @timer(interval=REBUILD_CHECK_SECONDS, eager=True)
+    # how often a new database checks whether it still needs its rebuild
+    @configured_timer("REPORTS_REBUILD_CHECK_SECONDS", 60, eager=True)
     def rebuild_if_new(self):
         if not facts.needs_rebuild(self.db.unit_of_work()):
             return

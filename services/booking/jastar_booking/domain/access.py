@@ -33,8 +33,38 @@ def check_can_see(caller, booking):
     raise NotFound(f"booking {booking.id} not found", entity="booking", id=booking.id)
 
 
-def check_can_change(caller, booking):
-    check_can_see(caller, booking)
+def check_can_see_entry(caller, entry):
+    """A waitlist place: its member's, and its centre's staff's; 'not found' to others."""
+    if caller.is_privileged or (caller.is_member and entry.member_id == caller.id) \
+            or caller.works_at(entry.centre_id):
+        return
+    raise NotFound(f"waitlist entry {entry.id} not found", entity="waitlist_entry", id=entry.id)
+
+
+def member_scope(caller, member_id):
+    """Whose rows, and at which centres: members see only their own, staff only
+    those at their centres (None: every centre)."""
+    if caller.is_member:
+        return caller.id, None
+    if caller.kind not in ("staff", "admin", "system"):
+        check_staff(caller, None)
+    return member_id, (caller.centre_ids if caller.kind == "staff" else None)
+
+
+def check_platform(caller):
+    """What only the platform's own services may read (the reports' rebuild)."""
+    if not caller.is_privileged:
+        raise NotAllowed("for the platform's own services only")
+
+
+def keeps_notice(caller):
+    """Members keep the minimum notice to change or cancel; staff may any time."""
+    return caller.is_member
+
+
+def actor(caller):
+    """Who a change is recorded as done by: member, staff or system."""
+    return caller.kind if caller.kind in ("member", "staff") else "system"
 
 
 def check_staff(caller, centre_id):

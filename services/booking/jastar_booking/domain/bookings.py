@@ -5,11 +5,11 @@ import uuid
 from datetime import timedelta
 
 from jastar_common import calendar
-from jastar_common.errors import Conflict, InvalidInput, NotFound, RuleBroken, SlotTaken
+from jastar_common.errors import InvalidInput, NotFound, RuleBroken, SlotTaken
 
 from . import access, availability, policies, waitlist
 from .events import booking_data
-from .model import ACTIVE_STATES, Booking
+from .model import Booking
 
 
 def new_id():
@@ -69,7 +69,7 @@ def create(uow, caller, request, policy, now):
         booking = (_consultation if kind == "consultation" else _space)(uow, caller, member_id, request,
                                                                         policy, now)
         booking.idempotency_key = key
-        booking.changed_by = caller.kind if caller.kind in ("member", "staff") else "system"
+        booking.changed_by = access.actor(caller)
         uow.bookings.add(booking)
         event = "booking.requested" if booking.state == "pending" else "booking.confirmed"
         uow.emit(event, booking_data(booking))
@@ -161,11 +161,10 @@ def cancel(uow, caller, booking_id, reason, policy, now):
     with uow:
         booking = _visible(uow, caller, booking_id, for_change=True)
         uow.lock(lock_key(booking.kind, booking.resource_id))
-        if booking.state not in ("pending", "confirmed"):
-            raise Conflict(f"a {booking.state} booking cannot be cancelled", state=booking.state)
-        if caller.is_member:
+        booking.check_may("cancel")
+        if access.keeps_notice(caller):
             policies.check_notice(policy, "cancel", booking.starts_at, now)
-        _move(uow, booking, "cancelled", now, reason=reason, by=_by(caller))
+        announce(uow, booking, booking.cancel(now, reason, by=access.actor(caller)))
         if booking.kind == "seat":
             waitlist.offer_next(uow, booking.resource_id, booking.centre_id, policy, now)
         uow.commit()
@@ -177,28 +176,22 @@ def reschedule(uow, caller, booking_id, starts_at, ends_at, policy, now):
     the old time is freed only if the new one is taken."""
     with uow:
         booking = _visible(uow, caller, booking_id, for_change=True)
-        if booking.kind == "seat":
-            raise RuleBroken("seats follow their session; cancel instead", rule="not_reschedulable")
-        if booking.state not in ("pending", "confirmed"):
-            raise Conflict(f"a {booking.state} booking cannot be moved", state=booking.state)
-        if caller.is_member:
+        booking.check_movable()
+        if access.keeps_notice(caller):
             policies.check_notice(policy, "change", booking.starts_at, now)
         policies.check_notice(policy, "book", starts_at, now)
         policies.check_window(policy, starts_at, now)
         uow.lock(f"member:{booking.member_id}")
-        previous = booking.starts_at, booking.ends_at
-        if booking.kind == "consultation":
-            _move_consultation(uow, booking, starts_at, now, policy)
-        else:
-            _move_space(uow, booking, starts_at, ends_at, now, policy)
-        booking.updated_at = now
-        uow.emit("booking.rescheduled", booking_data(
-            booking, by=_by(caller), previous_starts_at=previous[0], previous_ends_at=previous[1]))
+        new_time = (_consultation_time if booking.kind == "consultation" else _space_time)(
+            uow, booking, starts_at, ends_at, now, policy)
+        announce(uow, booking, booking.reschedule(*new_time, now, by=access.actor(caller)))
         uow.commit()
         return booking
 
 
-def _move_consultation(uow, booking, starts_at, now, policy):
+def _consultation_time(uow, booking, starts_at, ends_at, now, policy):
+    """(starts_at, ends_at, hold_until) of the consultation moved, if free;
+    its length is the service's slot (ends_at asked is ignored)."""
     service = _get_copy(uow, "service", booking.service_id, "service_id")
     slots = _free_specialists_at(uow, service, booking.resource_id, starts_at, now, policy)
     if not slots:
@@ -207,10 +200,11 @@ def _move_consultation(uow, booking, starts_at, now, policy):
     uow.lock(lock_key("consultation", booking.resource_id))
     if uow.bookings.overlapping(booking.resource_id, starts_at, ends_at, excluding=booking.id):
         raise SlotTaken("that slot is taken", starts_at=starts_at.isoformat())
-    booking.starts_at, booking.ends_at, booking.hold_until = starts_at, ends_at, ends_at
+    return starts_at, ends_at, ends_at
 
 
-def _move_space(uow, booking, starts_at, ends_at, now, policy):
+def _space_time(uow, booking, starts_at, ends_at, now, policy):
+    """(starts_at, ends_at, hold_until) of the space hours moved, if free."""
     if ends_at is None:
         raise InvalidInput("ends_at is required", fields={"ends_at": ["required for space bookings"]})
     space = _get_copy(uow, "space", booking.resource_id, "space_id")
@@ -222,7 +216,7 @@ def _move_space(uow, booking, starts_at, ends_at, now, policy):
     uow.lock(lock_key("space", space.id))
     if len(uow.bookings.overlapping(space.id, starts_at, hold_until, excluding=booking.id)) >= space.capacity:
         raise SlotTaken("the space is full then", starts_at=starts_at.isoformat())
-    booking.starts_at, booking.ends_at, booking.hold_until = starts_at, ends_at, hold_until
+    return starts_at, ends_at, hold_until
 
 
 def check_in(uow, caller, booking_id, policy, now):
@@ -230,12 +224,7 @@ def check_in(uow, caller, booking_id, policy, now):
         booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
         uow.lock(lock_key(booking.kind, booking.resource_id))
-        if booking.state != "confirmed":
-            raise Conflict(f"a {booking.state} booking cannot be checked in", state=booking.state)
-        if not booking.starts_at - policy.check_in_opens <= now < booking.ends_at:
-            raise RuleBroken("check-in opens shortly before the start and closes at the end",
-                             rule="check_in_window")
-        _move(uow, booking, "checked_in", now, by="staff")
+        announce(uow, booking, booking.check_in(now, policy.check_in_opens))
         uow.commit()
         return booking
 
@@ -245,13 +234,13 @@ def release_member(uow, member_id, policy, now):
     cancelled and waitlist places left, freed seats going to the next in line.
     Past bookings stay, carrying only the member's id (anonymised)."""
     for booking in uow.bookings.for_member(member_id, limit=10_000):
-        if booking.state in ("pending", "confirmed") and booking.starts_at > now:
+        if booking.may("cancel") and booking.starts_at > now:
             uow.lock(lock_key(booking.kind, booking.resource_id))
-            _move(uow, booking, "cancelled", now, reason="member erased", by="system")
+            announce(uow, booking, booking.cancel(now, "member erased", by="system"))
             if booking.kind == "seat":
                 waitlist.offer_next(uow, booking.resource_id, booking.centre_id, policy, now)
     for entry in uow.waitlist.for_member(member_id):
-        if entry.state in ("waiting", "offered"):
+        if entry.in_line:
             waitlist.leave(uow, entry, policy, now)
 
 
@@ -261,11 +250,7 @@ def mark_no_show(uow, caller, booking_id, now):
         booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
         uow.lock(lock_key(booking.kind, booking.resource_id))
-        if booking.state != "confirmed":
-            raise Conflict(f"a {booking.state} booking cannot be a no-show", state=booking.state)
-        if now < booking.starts_at:
-            raise RuleBroken("it has not started yet", rule="not_started")
-        _move(uow, booking, "no_show", now, by="staff")
+        announce(uow, booking, booking.mark_no_show(now))
         uow.commit()
         return booking
 
@@ -276,26 +261,11 @@ def decide(uow, caller, booking_id, approve, reason, now):
         booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
         uow.lock(lock_key(booking.kind, booking.resource_id))
-        if booking.state != "pending":
-            raise Conflict(f"a {booking.state} booking is not waiting for approval", state=booking.state)
-        _move(uow, booking, "confirmed" if approve else "rejected", now, reason=reason, by="staff")
+        announce(uow, booking, booking.approve(now) if approve else booking.reject(now, reason))
         uow.commit()
         return booking
 
 
-def _move(uow, booking, state, now, reason=None, by="system"):
-    booking.state = state
-    booking.updated_at = now
-    if reason is not None:
-        booking.reason = reason
-    booking.changed_by = by
-    event = {"checked_in": "booking.checked_in", "no_show": "booking.no_show"}.get(state, f"booking.{state}")
-    uow.emit(event, booking_data(booking, reason=reason, by=by))
-
-
-def _by(caller):
-    return caller.kind if caller.kind in ("member", "staff") else "system"
-
-
-def is_active(booking):
-    return booking.state in ACTIVE_STATES
+def announce(uow, booking, change):
+    """Publish what a transition of `booking` did (through the outbox)."""
+    uow.emit(change.event, booking_data(booking, **change.details))

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from jastar_common.clock import utcnow
 
+from jastar_common.errors import Conflict, RuleBroken
+
 KINDS = ("consultation", "space", "seat")
 ACTIVE_STATES = ("pending", "confirmed", "checked_in")  # hold a slot, a space or a seat
 FINAL_STATES = ("rejected", "cancelled", "no_show", "completed")
@@ -115,6 +117,42 @@ class Slot:
 
 # --- booking's own objects
 
+@dataclass(frozen=True)
+class Change:
+    """What a transition did, for the use case to announce: the event's type
+    and what the event adds to the entity's data."""
+    event: str
+    details: dict = field(default_factory=dict)
+
+
+# (action, state it starts from) -> the state it ends in; anything else is refused
+BOOKING_TRANSITIONS = {
+    ("approve", "pending"): "confirmed",
+    ("reject", "pending"): "rejected",
+    ("cancel", "pending"): "cancelled",
+    ("cancel", "confirmed"): "cancelled",
+    ("reschedule", "pending"): "pending",
+    ("reschedule", "confirmed"): "confirmed",
+    ("check_in", "confirmed"): "checked_in",
+    ("mark_no_show", "confirmed"): "no_show",
+    ("complete", "checked_in"): "completed",
+}
+# the refusal, after "a <state> booking ..."
+_BOOKING_REFUSALS = {
+    "approve": "is not waiting for approval", "reject": "is not waiting for approval",
+    "cancel": "cannot be cancelled", "reschedule": "cannot be moved",
+    "check_in": "cannot be checked in", "mark_no_show": "cannot be a no-show",
+    "complete": "cannot be completed",
+}
+
+
+def _next_state(table, action, state, refusal):
+    try:
+        return table[action, state]
+    except KeyError:
+        raise Conflict(refusal, state=state) from None
+
+
 @dataclass(eq=False)
 class Booking:
     id: str
@@ -134,6 +172,80 @@ class Booking:
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
 
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_STATES
+
+    def may(self, action):
+        return (action, self.state) in BOOKING_TRANSITIONS
+
+    def check_may(self, action):
+        """Conflict (naming the state) unless `action` is allowed now."""
+        return _next_state(BOOKING_TRANSITIONS, action, self.state,
+                           f"a {self.state} booking {_BOOKING_REFUSALS[action]}")
+
+    def _take(self, action, now, by, reason=None):
+        self.state = self.check_may(action)
+        self.updated_at = now
+        if reason is not None:
+            self.reason = reason
+        self.changed_by = by
+        return Change(f"booking.{self.state}", {"reason": reason, "by": by})
+
+    def approve(self, now, by="staff"):
+        return self._take("approve", now, by)
+
+    def reject(self, now, reason=None, by="staff"):
+        return self._take("reject", now, by, reason)
+
+    def cancel(self, now, reason=None, by="system"):
+        return self._take("cancel", now, by, reason)
+
+    def check_in(self, now, opens_before, by="staff"):
+        """Only while check-in is open: from `opens_before` the start to the end."""
+        self.check_may("check_in")
+        if not self.starts_at - opens_before <= now < self.ends_at:
+            raise RuleBroken("check-in opens shortly before the start and closes at the end",
+                             rule="check_in_window")
+        return self._take("check_in", now, by)
+
+    def mark_no_show(self, now, by="staff"):
+        self.check_may("mark_no_show")
+        if now < self.starts_at:
+            raise RuleBroken("it has not started yet", rule="not_started")
+        return self._take("mark_no_show", now, by)
+
+    def complete(self, now, by="system"):
+        return self._take("complete", now, by)
+
+    def check_movable(self):
+        """Only consultations and space hours move; seats follow their session."""
+        if self.kind == "seat":
+            raise RuleBroken("seats follow their session; cancel instead", rule="not_reschedulable")
+        self.check_may("reschedule")
+
+    def reschedule(self, starts_at, ends_at, hold_until, now, by):
+        """The new time, already checked free; the state stays."""
+        self.check_movable()
+        previous = {"previous_starts_at": self.starts_at, "previous_ends_at": self.ends_at}
+        self.starts_at, self.ends_at, self.hold_until = starts_at, ends_at, hold_until
+        self.updated_at = now
+        return Change("booking.rescheduled", {"by": by, **previous})
+
+
+WAITLIST_TRANSITIONS = {
+    ("offer", "waiting"): "offered",
+    ("accept", "offered"): "accepted",
+    ("withdraw", "waiting"): "left",  # leaves the line
+    ("withdraw", "offered"): "declined",  # declines the offer, which passes on
+    ("expire", "offered"): "expired",
+}
+_WAITLIST_EVENTS = {"offered": "waitlist.offered", "accepted": "waitlist.promoted",
+                    "left": "waitlist.left", "declined": "waitlist.declined",
+                    "expired": "waitlist.offer_expired"}
+_WAITLIST_REFUSALS = {"offer": "no one waiting", "accept": "no open offer",
+                      "withdraw": "nothing to decline", "expire": "no open offer"}
+
 
 @dataclass(eq=False)
 class WaitlistEntry:
@@ -151,3 +263,42 @@ class WaitlistEntry:
     # not stored: the current place in line (waiting entries ahead + 1), set by
     # place_in_line before the entry is shown or announced
     place: int | None = None
+
+    @property
+    def in_line(self):
+        return self.state in ("waiting", "offered")
+
+    def may(self, action):
+        return (action, self.state) in WAITLIST_TRANSITIONS
+
+    def offer_expired(self, now):
+        return self.state == "offered" and self.offer_expires_at <= now
+
+    def _take(self, action, now, **details):
+        self.state = _next_state(WAITLIST_TRANSITIONS, action, self.state,
+                                 f"{_WAITLIST_REFUSALS[action]} ({self.state})")
+        self.updated_at = now
+        return Change(_WAITLIST_EVENTS[self.state], details)
+
+    def offer(self, now, hold):
+        """A seat came free: held for this member until now + hold."""
+        change = self._take("offer", now)
+        self.offer_expires_at = now + hold
+        return Change(change.event, {"offer_expires_at": self.offer_expires_at})
+
+    def accept(self, booking_id, now):
+        """The member takes the held seat, as booking `booking_id`."""
+        if self.may("accept") and self.offer_expired(now):
+            raise RuleBroken("the offer has expired", rule="offer_expired")
+        change = self._take("accept", now, booking_id=booking_id)
+        self.booking_id = booking_id
+        return change
+
+    def withdraw(self, now):
+        """Leave the line while waiting, or decline the offer held."""
+        return self._take("withdraw", now)
+
+    def expire(self, now):
+        if not self.offer_expired(now):
+            raise Conflict(f"no expired offer ({self.state})", state=self.state)
+        return self._take("expire", now)

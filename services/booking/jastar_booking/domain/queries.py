@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta
 
 from jastar_common import calendar
-from jastar_common.errors import InvalidInput, NotAllowed
+from jastar_common.errors import InvalidInput
 
 from . import access, availability
 from .bookings import _get_copy
@@ -76,19 +76,9 @@ def programme_seats(uow, programme_id):
         ]
 
 
-def _member_scope(caller, member_id):
-    """Whose rows, and at which centres: members see only their own, staff only
-    those at their centres (None: every centre)."""
-    if caller.is_member:
-        return caller.id, None
-    if caller.kind not in ("staff", "admin", "system"):
-        access.check_staff(caller, None)
-    return member_id, (caller.centre_ids if caller.kind == "staff" else None)
-
-
 def member_bookings(uow, caller, member_id, limit=100, offset=0):
     """A page of a member's bookings, newest first, and how many there are."""
-    member_id, centre_ids = _member_scope(caller, member_id)
+    member_id, centre_ids = access.member_scope(caller, member_id)
     with uow:
         return (uow.bookings.for_member(member_id, limit, offset, centre_ids),
                 uow.bookings.count_for_member(member_id, centre_ids))
@@ -98,14 +88,14 @@ def member_centres(uow, caller, member_id):
     """The centres where a member has or had a booking or a waitlist place
     (for staff: only among theirs), sorted. The registry asks it before it
     shows a member's profile to staff."""
-    member_id, centre_ids = _member_scope(caller, member_id)
+    member_id, centre_ids = access.member_scope(caller, member_id)
     with uow:
         return sorted(uow.bookings.centres_of_member(member_id, centre_ids))
 
 
 def member_waitlist(uow, caller, member_id, limit=100, offset=0):
     """A page of a member's waitlist places, newest first, and how many there are."""
-    member_id, centre_ids = _member_scope(caller, member_id)
+    member_id, centre_ids = access.member_scope(caller, member_id)
     with uow:
         entries = uow.waitlist.for_member(member_id, limit, offset, centre_ids)
         uow.waitlist.place_in_line(entries)
@@ -140,8 +130,7 @@ def report_facts(uow, caller, what, after, limit):
     """Every booking ("bookings") or waitlist entry ("waitlist") as the data
     of its latest event, a page at a time by id: the reports service rebuilds
     from these. Returns (items, the id to continue after, or None at the end)."""
-    if not caller.is_privileged:
-        raise NotAllowed("for the platform's own services only")
+    access.check_platform(caller)
     with uow:
         if what == "bookings":
             rows = uow.bookings.after(after, limit)

@@ -4,7 +4,7 @@ twice): offers that expired pass on, confirmed bookings nobody checked in for
 become no-shows, pending ones nobody approved by their start are rejected,
 checked-in ones that ended are completed."""
 from . import waitlist
-from .bookings import _move, lock_key
+from .bookings import announce, lock_key
 
 
 def sweep(unit_of_work, policy, now, batch=200):
@@ -16,18 +16,21 @@ def sweep(unit_of_work, policy, now, batch=200):
         for entry in expired:
             done["offers_expired"] += waitlist.expire_offer(uow, entry, policy, now)
         uow.commit()
+    # the sweeper's transitions: (count, state due, starts before, ends before, transition)
     steps = [
-        ("no_shows", "confirmed", now - policy.no_show_grace, None, "no_show", None),
-        ("unapproved", "pending", now, None, "rejected", "not approved before the start"),
-        ("completed", "checked_in", now, now, "completed", None),
+        ("no_shows", "confirmed", now - policy.no_show_grace, None,
+         lambda booking: booking.mark_no_show(now, by="system")),
+        ("unapproved", "pending", now, None,
+         lambda booking: booking.reject(now, "not approved before the start", by="system")),
+        ("completed", "checked_in", now, now, lambda booking: booking.complete(now)),
     ]
-    for name, state, starts_before, ends_before, new_state, reason in steps:
+    for name, state, starts_before, ends_before, transition in steps:
         with unit_of_work() as uow:
             due = uow.bookings.due(state, starts_before, batch, ends_before=ends_before)
             # all at once, sorted: two sweepers (or a sweeper and a cancel) cannot deadlock
             uow.lock(*[lock_key(b.kind, b.resource_id) for b in due])
             for booking in due:
-                _move(uow, booking, new_state, now, reason=reason, by="system")
+                announce(uow, booking, transition(booking))
                 done[name] += 1
             uow.commit()
     return done

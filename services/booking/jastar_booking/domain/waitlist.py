@@ -71,9 +71,9 @@ def take_seat(uow, caller, member, request, policy, now):
     if seats_taken(uow, resource_id) < capacity(programme, session) and \
             uow.waitlist.count(resource_id, "waiting") == 0:
         policies.check_active_limit(policy, "seat", uow.bookings.active_count(member.id, "seat"))
-        booking = _seat(member.id, resource_id, programme, starts_at, ends_at, key, now)
+        booking = _seat(str(uuid.uuid4()), member.id, resource_id, programme, starts_at, ends_at, key, now)
         uow.bookings.add(booking)
-        uow.emit("booking.confirmed", booking_data(booking, by=_by(caller)))
+        uow.emit("booking.confirmed", booking_data(booking, by=access.actor(caller)))
         uow.commit()
         return "booking", booking
     entry = WaitlistEntry(id=str(uuid.uuid4()), resource_id=resource_id, centre_id=programme.centre_id,
@@ -86,8 +86,8 @@ def take_seat(uow, caller, member, request, policy, now):
     return "waitlist", entry
 
 
-def _seat(member_id, resource_id, programme, starts_at, ends_at, key, now):
-    return Booking(id=str(uuid.uuid4()), kind="seat", member_id=member_id, centre_id=programme.centre_id,
+def _seat(booking_id, member_id, resource_id, programme, starts_at, ends_at, key, now):
+    return Booking(id=booking_id, kind="seat", member_id=member_id, centre_id=programme.centre_id,
                    resource_id=resource_id, programme_id=programme.id, starts_at=starts_at,
                    ends_at=ends_at, hold_until=ends_at, state="confirmed", idempotency_key=key,
                    created_at=now, updated_at=now)
@@ -101,13 +101,15 @@ def offer_next(uow, resource_id, centre_id, policy, now):
     entry = uow.waitlist.first_waiting(resource_id)
     if entry is None:
         return None
-    entry.state = "offered"
-    entry.offer_expires_at = now + policy.offer_hold
-    entry.updated_at = now
-    uow.touch()
-    uow.waitlist.place_in_line([entry])
-    uow.emit("waitlist.offered", waitlist_data(entry, offer_expires_at=entry.offer_expires_at))
+    announce(uow, entry, entry.offer(now, policy.offer_hold))
     return entry
+
+
+def announce(uow, entry, change):
+    """Publish what a transition of `entry` did, with its place in line now."""
+    uow.touch()  # written first: the place counts the line as it is now
+    uow.waitlist.place_in_line([entry])
+    uow.emit(change.event, waitlist_data(entry, **change.details))
 
 
 def _programme_and_session(uow, resource_id):
@@ -118,9 +120,9 @@ def _programme_and_session(uow, resource_id):
 
 def _own_entry(uow, caller, entry_id):
     entry = uow.waitlist.get(entry_id, for_update=True)  # the state checked is the state written over
-    if entry is None or not (caller.is_privileged or (caller.is_member and entry.member_id == caller.id)
-                             or caller.works_at(entry.centre_id)):
+    if entry is None:
         raise NotFound(f"waitlist entry {entry_id} not found", entity="waitlist_entry", id=entry_id)
+    access.check_can_see_entry(caller, entry)
     return entry
 
 
@@ -129,19 +131,15 @@ def accept(uow, caller, entry_id, policy, now):
     with uow:
         entry = _own_entry(uow, caller, entry_id)
         uow.lock(f"member:{entry.member_id}", lock_key(entry.resource_id))
-        if entry.state != "offered":
-            raise Conflict(f"no open offer ({entry.state})", state=entry.state)
-        if entry.offer_expires_at <= now:
-            raise RuleBroken("the offer has expired", rule="offer_expired")
+        promoted = entry.accept(str(uuid.uuid4()), now)
         programme, session = _programme_and_session(uow, entry.resource_id)
         starts_at, ends_at = (session.starts_at, session.ends_at) if session else \
             _course_span(uow, programme)
-        booking = _seat(entry.member_id, entry.resource_id, programme, starts_at, ends_at, None, now)
+        booking = _seat(entry.booking_id, entry.member_id, entry.resource_id, programme, starts_at,
+                        ends_at, None, now)
         uow.bookings.add(booking)
-        entry.state, entry.booking_id, entry.updated_at = "accepted", booking.id, now
-        uow.waitlist.place_in_line([entry])
-        uow.emit("waitlist.promoted", waitlist_data(entry, booking_id=booking.id))
-        uow.emit("booking.confirmed", booking_data(booking, by=_by(caller)))
+        announce(uow, entry, promoted)
+        uow.emit("booking.confirmed", booking_data(booking, by=access.actor(caller)))
         uow.commit()
         return booking
 
@@ -150,8 +148,6 @@ def decline(uow, caller, entry_id, policy, now):
     """Decline an offer, or leave the line while waiting."""
     with uow:
         entry = _own_entry(uow, caller, entry_id)
-        if entry.state not in ("waiting", "offered"):
-            raise Conflict(f"nothing to decline ({entry.state})", state=entry.state)
         leave(uow, entry, policy, now)
         uow.commit()
         return entry
@@ -161,10 +157,7 @@ def leave(uow, entry, policy, now):
     """Inside a unit of work: the entry leaves the line; a held offer passes on."""
     uow.lock(lock_key(entry.resource_id))
     was_offered = entry.state == "offered"
-    entry.state, entry.updated_at = ("declined" if was_offered else "left"), now
-    uow.touch()
-    uow.waitlist.place_in_line([entry])
-    uow.emit("waitlist.declined" if was_offered else "waitlist.left", waitlist_data(entry))
+    announce(uow, entry, entry.withdraw(now))
     if was_offered:
         offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
 
@@ -172,15 +165,9 @@ def leave(uow, entry, policy, now):
 def expire_offer(uow, entry, policy, now):
     """Sweeper: an offer nobody answered in time passes to the next in line."""
     uow.lock(lock_key(entry.resource_id))
-    if entry.state != "offered" or entry.offer_expires_at > now:
+    if not entry.offer_expired(now):
         return False
-    entry.state, entry.updated_at = "expired", now
-    uow.touch()
-    uow.waitlist.place_in_line([entry])
-    uow.emit("waitlist.offer_expired", waitlist_data(entry))
+    announce(uow, entry, entry.expire(now))
     offer_next(uow, entry.resource_id, entry.centre_id, policy, now)
     return True
 
-
-def _by(caller):
-    return caller.kind if caller.kind in ("member", "staff") else "system"

@@ -12,7 +12,8 @@ not cached: they change with every registration."""
 import weakref
 from dataclasses import dataclass
 
-CATALOGUE_KINDS = ("centre", "space", "service", "specialist", "schedule", "programme", "session")
+# every kind copied from the registry (members are copied apart, and not cached)
+from .domain.copies import COPIED_KINDS as CATALOGUE_KINDS
 
 
 @dataclass(frozen=True)

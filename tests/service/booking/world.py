@@ -24,9 +24,9 @@ def local(day, hh, mm=0):
     return datetime.combine(day, time(hh, mm), tzinfo=calendar.ALMATY)
 
 
-def build(url, members=250, seats=10, session_day=None, target_group=None):
-    session_day = session_day or working_day()
-    items = {
+def items(session_day, members=250, seats=10, target_group=None):
+    """The world's registry objects by kind, as the registry lists them."""
+    return {
         "centre": [dict(id="c1", status="open", closed_dates=[],
                         opening_hours={d: [["08:00", "24:00"]] for d in EVERY_DAY})],
         "service": [dict(id="svc", topic="jobs", slot_minutes=30, centre_ids=["c1"], status="open")],
@@ -53,11 +53,21 @@ def build(url, members=250, seats=10, session_day=None, target_group=None):
         "member": [dict(member_id=f"m-{n:03d}", status="active", birth_date="2000-01-01",
                         categories=[]) for n in range(members)],
     }
+
+
+def load(unit_of_work, session_day, **more):
+    """The world into booking's copy; `unit_of_work()` makes a unit of work."""
+    read_at = datetime.now(calendar.ALMATY) - timedelta(days=1)
+    for kind, rows in items(session_day, **more).items():
+        copies.resync(unit_of_work(), kind, rows, read_at)
+
+
+def build(url, members=250, seats=10, session_day=None, target_group=None):
+    session_day = session_day or working_day()
     engine = make_engine(url, pool_size=1)
     factory = make_session_factory(engine)
-    read_at = datetime.now(calendar.ALMATY) - timedelta(days=1)
-    for kind, rows in items.items():
-        copies.resync(BookingUnitOfWork(factory, "booking"), kind, rows, read_at)
+    load(lambda: BookingUnitOfWork(factory, "booking"), session_day, members=members, seats=seats,
+         target_group=target_group)
     engine.dispose()
     return session_day
 

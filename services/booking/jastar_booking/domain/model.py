@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from jastar_common.clock import utcnow
-
 from jastar_common.errors import Conflict, RuleBroken
 
 KINDS = ("consultation", "space", "seat")

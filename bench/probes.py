@@ -60,32 +60,40 @@ class QueueDepths:
 
 class Profiles:
     """With --py-spy DIR: `py-spy record` on each service's process over the
-    booking window and the drain after it, as collapsed stacks
-    DIR/<service>-x<concurrency>.txt (read them with bench/profile_summary.py)."""
+    measured booking window (from the end of the warm-up), as collapsed
+    stacks DIR/<service>-x<concurrency>.txt; bench/profile_summary.py reads
+    them, per booking made in the window."""
 
     def __init__(self, bench, args, concurrency):
-        self.running = []
+        self.running, self._thread = [], None
         if not getattr(args, "py_spy", None):
             return
-        beside = Path(sys.executable).parent / "py-spy"  # the venv's, else PATH's
-        exe = str(beside) if beside.exists() else shutil.which("py-spy")
         out = Path(args.py_spy)
         out.mkdir(parents=True, exist_ok=True)
-        for service in SERVICES:
-            proc = bench.processes.get(service)
-            if proc is None:
-                continue
-            path = out / f"{service}-x{concurrency}.txt"
-            self.running.append(subprocess.Popen(
-                [exe, "record", "--pid", str(proc.pid), "--rate", str(PROFILE_RATE), "--format", "raw",
-                 "--nonblocking", "--output", str(path)],
-                stdout=subprocess.DEVNULL, stderr=open(out / f"{service}-x{concurrency}.log", "w")))
+        targets = [(service, bench.processes[service].pid) for service in SERVICES if service in bench.processes]
+        # drive() starts the clients about 0.5 s from now, then warms up
+        self._thread = threading.Thread(target=self._start, daemon=True, args=(
+            targets, out, concurrency, args.warmup + 0.5, args.booking_duration))
+        self._thread.start()
+
+    def _start(self, targets, out, concurrency, after, seconds):
+        beside = Path(sys.executable).parent / "py-spy"  # the venv's, else PATH's
+        exe = str(beside) if beside.exists() else shutil.which("py-spy")
+        time.sleep(after)
+        for service, pid in targets:
+            with open(out / f"{service}-x{concurrency}.log", "w") as errors:
+                self.running.append(subprocess.Popen(
+                    [exe, "record", "--pid", str(pid), "--rate", str(PROFILE_RATE), "--format", "raw",
+                     "--full-filenames", "--nonblocking", "--duration", str(round(seconds)),
+                     "--output", str(out / f"{service}-x{concurrency}.txt")],
+                    stdout=subprocess.DEVNULL, stderr=errors))
 
     def finish(self):
-        for proc in self.running:
-            proc.send_signal(2)  # SIGINT: py-spy writes what it has and stops
+        if self._thread is not None:
+            self._thread.join()
         for proc in self.running:
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
+                say(f"py-spy {proc.args[3]} did not finish; killed")
                 proc.kill()

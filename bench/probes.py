@@ -11,7 +11,7 @@ from pathlib import Path
 from cpu import say
 
 SERVICES = ("gateway", "registry", "booking", "notifications", "reports")
-PROFILE_RATE = 200  # samples per second per process
+PROFILE_RATE = 50  # samples per second per process: more and py-spy falls behind on 2 cores
 
 
 def notification_queues():

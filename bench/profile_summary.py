@@ -2,7 +2,7 @@
 `bench/gateway_load.py --py-spy DIR` wrote (collapsed stacks, one file per
 service and concurrency).
 
-    .venv/bin/python bench/profile_summary.py DIR --bookings N [--rate 200] [--top 12]
+    .venv/bin/python bench/profile_summary.py DIR --bookings N [--rate 50] [--top 12]
 
 For each service: CPU-ms per booking (samples / rate / bookings: py-spy
 samples only threads that are running, so an idle eventlet hub counts
@@ -69,7 +69,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directory")
     parser.add_argument("--bookings", type=int, required=True, help="bookings made while profiled")
-    parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
+    parser.add_argument("--rate", type=int, default=50, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args()
     for path in sorted(Path(args.directory).glob("*.txt")):

@@ -13,7 +13,7 @@ import weakref
 from dataclasses import dataclass
 
 # every kind copied from the registry (members are copied apart, and not cached)
-from .domain.copies import COPIED_KINDS as CATALOGUE_KINDS
+from .domain.copies import COPIED_KINDS as CATALOGUE_KINDS  # noqa: F401 (repository reads it here)
 
 
 @dataclass(frozen=True)

@@ -5,35 +5,29 @@ from datetime import date, timedelta
 import eventlet
 from nameko.rpc import ServiceRpc
 from nameko.standalone.rpc import ClusterRpcClient
-from nameko.timer import timer
 
 from jastar_common.service_base import JastarService
 from jastar_common.calendar import assert_tzdata_current
-from jastar_common.clock import utcnow as now
-from jastar_common.config import amqp_uri, setting
+from jastar_common.clock import Clock
+from jastar_common.config import amqp_uri
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
 from jastar_common.rpc import rpc
+from jastar_common.settings import Settings, configured_timer
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
 from .domain import bookings, copies, queries, sweeper, waitlist
-from .domain.policies import Policy
 from .models import start_mappers
 from .repository import BookingUnitOfWork
+from .settings import read_settings
 
 assert_tzdata_current()
 start_mappers()
 log = logging.getLogger(__name__)
 
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
-SWEEP_SECONDS = float(setting("BOOKING_SWEEP_SECONDS", 30))
-RESYNC_CHECK_SECONDS = float(setting("BOOKING_RESYNC_CHECK_SECONDS", 60))
-
-
-def policy():
-    return Policy.from_settings(setting)
 
 
 def _result(outcome):
@@ -53,6 +47,8 @@ class BookingService(JastarService):
 
     db = Database("booking", BookingUnitOfWork)
     registry = ServiceRpc("registry")
+    settings = Settings(read_settings)
+    now = Clock()
 
     @api
     def availability(self, query):
@@ -66,16 +62,18 @@ class BookingService(JastarService):
                 for r in rows]}
         if kind == "consultation":
             slots = queries.consultation_slots(uow, query["service_id"], query.get("specialist_id"),
-                                               query["date_from"], query["date_to"], policy(), now())
+                                               query["date_from"], query["date_to"], self.settings.policy,
+                                               self.now())
         else:
             slots = queries.space_slots(uow, query["space_id"], query["date_from"], query["date_to"],
-                                        policy(), now(), query["include_full"])
+                                        self.settings.policy, self.now(), query["include_full"])
         return {"items": schemas.SlotSchema(many=True).dump(slots)}
 
     @api
     def create_booking(self, request):
         request = load(schemas.CreateBookingSchema(), request)
-        return _result(bookings.create(self.db.unit_of_work(), self.caller, request, policy(), now()))
+        return _result(bookings.create(self.db.unit_of_work(), self.caller, request, self.settings.policy,
+                                       self.now()))
 
     @api
     def get_booking(self, booking_id):
@@ -118,44 +116,46 @@ class BookingService(JastarService):
     @api
     def cancel_booking(self, booking_id, reason=None):
         return schemas.BookingSchema().dump(
-            bookings.cancel(self.db.unit_of_work(), self.caller, booking_id, reason, policy(), now()))
+            bookings.cancel(self.db.unit_of_work(), self.caller, booking_id, reason, self.settings.policy,
+                            self.now()))
 
     @api
     def reschedule_booking(self, booking_id, change):
         change = load(schemas.RescheduleSchema(), change)
         return schemas.BookingSchema().dump(bookings.reschedule(
             self.db.unit_of_work(), self.caller, booking_id, change["starts_at"], change.get("ends_at"),
-            policy(), now()))
+            self.settings.policy, self.now()))
 
     @api
     def check_in(self, booking_id):
         return schemas.BookingSchema().dump(
-            bookings.check_in(self.db.unit_of_work(), self.caller, booking_id, policy(), now()))
+            bookings.check_in(self.db.unit_of_work(), self.caller, booking_id, self.settings.policy,
+                              self.now()))
 
     @api
     def mark_no_show(self, booking_id):
         return schemas.BookingSchema().dump(
-            bookings.mark_no_show(self.db.unit_of_work(), self.caller, booking_id, now()))
+            bookings.mark_no_show(self.db.unit_of_work(), self.caller, booking_id, self.now()))
 
     @api
     def approve_booking(self, booking_id):
         return schemas.BookingSchema().dump(
-            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, True, None, now()))
+            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, True, None, self.now()))
 
     @api
     def reject_booking(self, booking_id, reason=None):
         return schemas.BookingSchema().dump(
-            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, False, reason, now()))
+            bookings.decide(self.db.unit_of_work(), self.caller, booking_id, False, reason, self.now()))
 
     @api
     def accept_offer(self, entry_id):
         return schemas.BookingSchema().dump(
-            waitlist.accept(self.db.unit_of_work(), self.caller, entry_id, policy(), now()))
+            waitlist.accept(self.db.unit_of_work(), self.caller, entry_id, self.settings.policy, self.now()))
 
     @api
     def decline_offer(self, entry_id):
         return schemas.WaitlistEntrySchema().dump(
-            waitlist.decline(self.db.unit_of_work(), self.caller, entry_id, policy(), now()))
+            waitlist.decline(self.db.unit_of_work(), self.caller, entry_id, self.settings.policy, self.now()))
 
     @api
     def list_facts(self, what, query=None):
@@ -179,23 +179,24 @@ class BookingService(JastarService):
             member = self._eligibility(envelope.data["member_id"])  # RPC outside the transaction
         copies.apply_registry_event(
             self.db.unit_of_work(), envelope, member,
-            on_erased=lambda uow, member_id: bookings.release_member(uow, member_id, policy(), now()))
+            on_erased=lambda uow, member_id: bookings.release_member(uow, member_id, self.settings.policy,
+                                                                     self.now()))
 
     def _eligibility(self, member_id):
         # a registry that is down fails this try; the subscriber retries later
         try:
-            with eventlet.Timeout(setting("REGISTRY_RPC_TIMEOUT_SECONDS", 10, float)):
+            with eventlet.Timeout(self.settings.registry_rpc_timeout):
                 return self.registry.member_eligibility(member_id)
         except NotFound:
             return None
 
-    @timer(interval=SWEEP_SECONDS)
+    @configured_timer("BOOKING_SWEEP_SECONDS", 30)
     def sweep(self):
-        done = sweeper.sweep(self.db.unit_of_work, policy(), now())
+        done = sweeper.sweep(self.db.unit_of_work, self.settings.policy, self.now())
         if any(done.values()):
             log.info("swept", extra=done)
 
-    @timer(interval=RESYNC_CHECK_SECONDS, eager=True)
+    @configured_timer("BOOKING_RESYNC_CHECK_SECONDS", 60, eager=True)
     def resync_if_empty(self):
         """Start-up with an empty copy (a new database): read it all by RPC."""
         if not copies.is_empty(self.db.unit_of_work()):
@@ -203,7 +204,7 @@ class BookingService(JastarService):
         # dated a little before the reads: an event of a change that committed
         # while we read is then still applied (events are whole snapshots, so
         # applying a slightly older one converges once the newer arrives)
-        read_at = now() - timedelta(minutes=1)
+        read_at = self.now() - timedelta(minutes=1)
         # a client of its own: a registry that is down must not leave this
         # service's reply listener with calls that will never be answered
         try:

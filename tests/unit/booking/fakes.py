@@ -48,8 +48,8 @@ def _at(items, centre_ids):
 
 
 class FakeBookings:
-    def __init__(self, uow):
-        self.uow = uow
+    def __init__(self, waitlist):
+        self.waitlist = waitlist  # the idempotency keys and centres span both
         self.items = {}
 
     def add(self, booking):
@@ -66,7 +66,7 @@ class FakeBookings:
         return [b for b in self._where(**fields) if b.is_active]
 
     def earlier_request(self, member_id, key):
-        for what, store in (("booking", self.items), ("waitlist", self.uow.waitlist.items)):
+        for what, store in (("booking", self.items), ("waitlist", self.waitlist.items)):
             for obj in store.values():
                 if (obj.member_id, obj.idempotency_key) == (member_id, key):
                     return what, obj.id
@@ -111,7 +111,7 @@ class FakeBookings:
         return len(_at(self._where(member_id=member_id), centre_ids))
 
     def centres_of_member(self, member_id, centre_ids=None):
-        mine = self._where(member_id=member_id) + [e for e in self.uow.waitlist.items.values()
+        mine = self._where(member_id=member_id) + [e for e in self.waitlist.items.values()
                                                    if e.member_id == member_id]
         return {i.centre_id for i in _at(mine, centre_ids)}
 
@@ -189,8 +189,8 @@ class FakeWaitlist:
 
 class FakeBookingUnitOfWork(FakeUnitOfWork):
     def __init__(self):
-        super().__init__(copies=FakeCopies(), waitlist=FakeWaitlist())
-        self.bookings = FakeBookings(self)
+        line = FakeWaitlist()
+        super().__init__(copies=FakeCopies(), waitlist=line, bookings=FakeBookings(line))
         self.locked = []
         self._save()
 

@@ -1,5 +1,10 @@
 """In-memory stand-ins for the units of work, so domain use cases run with no
-database or broker (cosmicpython's fakes)."""
+database or broker (cosmicpython's fakes). One fake unit of work for every
+service, held to the same abstract base as the real one."""
+import copy
+
+from jastar_common.envelope import Envelope
+from jastar_common.uow import AbstractUnitOfWork
 
 
 class FakeRepository:
@@ -35,45 +40,72 @@ class FakeRepository:
         return found[offset:offset + limit], len(found)
 
 
-class FakeUnitOfWork:
-    """Records what a real one would publish; commit makes it 'published'."""
+class FakeUnitOfWork(AbstractUnitOfWork):
+    """The repositories given (each also an attribute) kept in memory, with the
+    real unit of work's transaction: commit keeps the changes and the inbox
+    marks and publishes what was emitted (`published`: (type, data) pairs);
+    rollback, or leaving without commit, puts the repositories and the inbox
+    back as they were at the last commit and drops what was emitted."""
 
-    def __init__(self, **repositories):
-        self._repositories = {}
+    def __init__(self, event_types=None, **repositories):
+        self.event_types = event_types  # None: any event (the real one refuses undocumented ones)
+        self._repositories = dict(repositories)
         for name, repository in repositories.items():
             setattr(self, name, repository)
+        self.inbox = set()  # (consumer, event id)
         self.pending = []
         self.published = []
-        self.inbox = set()
-        self.pending_inbox = set()
         self.commits = 0
-
-    def __enter__(self):
-        return self
+        self._saved = None
 
     def repository(self, kind):
-        """Per-kind repositories for the registry's catalogue, made on demand."""
+        """Per-kind repositories (the registry's catalogue), made on demand."""
         return self._repositories.setdefault(kind, FakeRepository())
+
+    def __enter__(self):
+        self._save()
+        return self
 
     def __exit__(self, *exc_info):
         self.rollback()
 
     def emit(self, event_type, data, version=1):
+        if self.event_types is not None and event_type not in self.event_types:
+            raise ValueError(f"{event_type!r} is not among the documented events")
         self.pending.append((event_type, data))
+        return Envelope(type=event_type, source="fake", data=data, version=version)
 
     def first_delivery(self, consumer, envelope):
-        key = (consumer, envelope.id)
-        if key in self.inbox or key in self.pending_inbox:
+        if (consumer, envelope.id) in self.inbox:
             return False
-        self.pending_inbox.add(key)
+        self.inbox.add((consumer, envelope.id))
         return True
 
     def commit(self):
         self.published += self.pending
-        self.inbox |= self.pending_inbox
+        self.pending = []
         self.commits += 1
-        self.rollback()
+        self._save()
 
     def rollback(self):
         self.pending = []
-        self.pending_inbox = set()
+        if self._saved is None:
+            return
+        # put each object saved back in place, as it was: objects (and
+        # repositories) a test or a use case holds stay the ones in the store
+        originals = {id(self): self, **{id(saved): obj for saved, obj in self._pairs}}
+        for saved, obj in self._pairs:
+            state = copy.deepcopy(vars(saved), originals)
+            vars(obj).clear()
+            vars(obj).update(state)
+        repositories, inbox = copy.deepcopy(self._saved, originals)
+        self._repositories.clear()  # one made since the last commit is gone again
+        self._repositories.update(repositories)
+        self.inbox.clear()
+        self.inbox.update(inbox)
+
+    def _save(self):
+        memo = {id(self): self}  # a repository may refer to its unit of work: not copied
+        self._saved = copy.deepcopy((self._repositories, self.inbox), memo)
+        self._pairs = [(memo[id(obj)], obj) for obj in memo.get(id(memo), ())
+                       if hasattr(obj, "__dict__")]

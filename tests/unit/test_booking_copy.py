@@ -4,6 +4,8 @@ from datetime import timedelta
 from jastar_booking.domain import copies
 from jastar_common.envelope import Envelope
 
+from .fakes import FakeUnitOfWork
+
 
 class FakeCopies:
     def __init__(self):
@@ -16,26 +18,8 @@ class FakeCopies:
         self.rows[(kind, obj_id)] = (data, source_time)
 
 
-class FakeUow:
-    def __init__(self):
-        self.copies = FakeCopies()
-        self.inbox = set()
-        self.commits = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def first_delivery(self, consumer, envelope):
-        if envelope.id in self.inbox:
-            return False
-        self.inbox.add(envelope.id)
-        return True
-
-    def commit(self):
-        self.commits += 1
+def copies_uow():
+    return FakeUnitOfWork(copies=FakeCopies())
 
 
 def centre_event(status, **kw):
@@ -45,7 +29,7 @@ def centre_event(status, **kw):
 
 
 def test_a_duplicate_delivery_changes_nothing():
-    uow = FakeUow()
+    uow = copies_uow()
     event = centre_event("planned")
     assert copies.apply_registry_event(uow, event) is True
     assert copies.apply_registry_event(uow, event) is False
@@ -53,7 +37,7 @@ def test_a_duplicate_delivery_changes_nothing():
 
 
 def test_an_older_event_arriving_late_does_not_overwrite_a_newer_one():
-    uow = FakeUow()
+    uow = copies_uow()
     newer = centre_event("open")
     older = centre_event("planned", time=newer.time - timedelta(minutes=5))
     copies.apply_registry_event(uow, newer)
@@ -63,7 +47,7 @@ def test_an_older_event_arriving_late_does_not_overwrite_a_newer_one():
 
 
 def test_member_events_keep_eligibility_fetched_by_rpc_and_erasure_wipes_it():
-    uow = FakeUow()
+    uow = copies_uow()
     registered = Envelope(type="member.registered", source="registry",
                           data={"member_id": "m-1", "district_id": "karasai", "language": "kk",
                                 "status": "active"})

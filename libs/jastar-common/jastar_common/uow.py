@@ -1,6 +1,7 @@
 """A unit of work: one database transaction holding the change, the events it
 emits (as outbox rows) and, for event handlers, the inbox row of the event
 being handled. Commit writes all three or none."""
+import abc
 import json
 from datetime import timedelta
 
@@ -15,10 +16,44 @@ from .tables import inbox, outbox
 from .tracing import current_traceparent
 
 
-class SqlUnitOfWork:
+class AbstractUnitOfWork(abc.ABC):
+    """What every unit of work offers a use case, the real one and the fake
+    one for unit tests alike: `with uow: ...; uow.commit()`. Leaving without
+    commit rolls back: the changes, the events emitted and the inbox rows
+    are all undone, and nothing emitted is published. After commit the
+    unit of work can go on with the next change."""
+
+    @abc.abstractmethod
+    def __enter__(self):
+        """Start; returns the unit of work, its repositories ready."""
+
+    @abc.abstractmethod
+    def __exit__(self, *exc_info):
+        """End: what is not committed is rolled back."""
+
+    @abc.abstractmethod
+    def emit(self, event_type, data, version=1):
+        """Publish this event if, and only if, the change commits; returns its
+        Envelope."""
+
+    @abc.abstractmethod
+    def first_delivery(self, consumer, envelope):
+        """The inbox step of an event handler: True the first time `consumer`
+        handles `envelope` (and the mark commits with the change), False for a
+        duplicate delivery, on which the handler does nothing."""
+
+    @abc.abstractmethod
+    def commit(self):
+        """Keep the change, the inbox marks and the events (then published)."""
+
+    @abc.abstractmethod
+    def rollback(self):
+        """Undo all since the last commit."""
+
+
+class SqlUnitOfWork(AbstractUnitOfWork):
     """Base for each service's unit of work (which adds its repositories in
-    `_open`). Use as `with uow: ...; uow.commit()`; leaving without commit
-    rolls back, and nothing emitted is published."""
+    `_open`): one database transaction, the outbox and the inbox."""
 
     def __init__(self, session_factory, source, on_commit=None):
         self.session_factory = session_factory

@@ -2,7 +2,6 @@
 its copies, bookings and waitlist answer the queries the use cases ask, so
 booking's rules run with no database or broker. Leaving without commit puts
 everything back as it was at the last commit."""
-import copy
 from datetime import timedelta
 
 from jastar_booking.domain.events import EVENT_TYPES
@@ -190,39 +189,18 @@ class FakeWaitlist:
 class FakeBookingUnitOfWork(FakeUnitOfWork):
     def __init__(self):
         line = FakeWaitlist()
-        super().__init__(copies=FakeCopies(), waitlist=line, bookings=FakeBookings(line))
+        super().__init__(EVENT_TYPES, copies=FakeCopies(), waitlist=line, bookings=FakeBookings(line))
         self.locked = []
-        self._save()
 
     def __call__(self):
         """The fake is its own factory (for the sweeper, which opens one per step)."""
         return self
-
-    def _stores(self):
-        return self.copies.rows, self.bookings.items, self.waitlist.items
-
-    def _save(self):
-        self._saved = copy.deepcopy(self._stores())
 
     def lock(self, *resource_keys):
         self.locked += sorted(set(resource_keys))
 
     def touch(self):
         pass
-
-    def emit(self, event_type, data, version=1):
-        assert event_type in EVENT_TYPES, f"{event_type!r} is not one of booking's events"
-        super().emit(event_type, data, version)
-
-    def commit(self):
-        self._save()
-        super().commit()
-
-    def rollback(self):
-        super().rollback()
-        for store, saved in zip(self._stores(), copy.deepcopy(self._saved)):
-            store.clear()
-            store.update(saved)
 
     def events(self, prefix=""):
         """(type, data) of what was published, in order."""

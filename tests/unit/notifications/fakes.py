@@ -2,6 +2,8 @@
 with no database (the same methods as repository.NotificationsStore uses)."""
 import copy
 
+from .. import fakes
+
 
 class FakeStore:
     def __init__(self):
@@ -92,28 +94,8 @@ class FakeStore:
         self.prefs.pop(member_id, None)
 
 
-class FakeUnitOfWork:
-    """Commit keeps the changes; leaving without commit puts the store back."""
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
+    """The one fake unit of work (tests/unit/fakes.py), over a store."""
 
     def __init__(self, store=None):
-        self.store = store or FakeStore()
-        self.inbox = set()
-        self.commits = 0
-
-    def __enter__(self):
-        self._saved = copy.deepcopy((self.store.__dict__, self.inbox))
-        return self
-
-    def __exit__(self, *exc_info):
-        if self._saved is not None:
-            self.store.__dict__, self.inbox = self._saved
-
-    def first_delivery(self, consumer, envelope):
-        if (consumer, envelope.id) in self.inbox:
-            return False
-        self.inbox.add((consumer, envelope.id))
-        return True
-
-    def commit(self):
-        self.commits += 1
-        self._saved = None
+        super().__init__(store=store or FakeStore())

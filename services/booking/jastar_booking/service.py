@@ -169,8 +169,7 @@ class BookingService(JastarService):
     @rpc
     def list_copies(self, kind):
         """Operators: what booking holds of the registry, per kind."""
-        with self.db.unit_of_work() as uow:
-            return [{"id": row["obj_id"], **row["data"]} for row in uow.copies.raw(kind)]
+        return copies.held(self.db.unit_of_work(), kind)
 
     @subscribe("booking", "registry_changes")
     def on_registry_change(self, envelope):

@@ -49,6 +49,12 @@ def member_snapshot(member, envelope):
             "categories": member.get("categories") or []}
 
 
+def held(uow, kind):
+    """What booking holds of the registry's `kind`, as stored (for operators)."""
+    with uow:
+        return [{"id": row["obj_id"], **row["data"]} for row in uow.copies.raw(kind)]
+
+
 def is_empty(uow):
     with uow:
         return uow.copies.count() == 0

@@ -14,22 +14,15 @@ from jastar_common.caller import Caller
 from jastar_common.clock import utcnow
 from jastar_common.config import setting
 
+from .domain.access import ANONYMOUS as NOBODY, BOOTSTRAP_ADMIN, TOKEN_ROLES, Unauthenticated
+
 log = logging.getLogger(__name__)
 
 ALGORITHM = "HS256"
 AUDIENCE = "jastar-hub"
 ISSUER = "jastar-gateway"
 DEV_SECRET = "dev-only-jwt-secret-never-use-in-production"
-ANONYMOUS = Caller("anonymous")
-BOOTSTRAP_ADMIN = "bootstrap-admin"
-
-
-class Unauthenticated(Exception):
-    """A credential was presented and did not verify (401)."""
-
-
-class Forbidden(Exception):
-    """The caller is known but may not use this route (403)."""
+ANONYMOUS = Caller(NOBODY)
 
 
 def jwt_secret():
@@ -57,7 +50,7 @@ def caller_from_token(token):
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"invalid token: {exc.__class__.__name__}") from None
     role = claims.get("role")
-    if role not in ("member", "staff", "admin"):
+    if role not in TOKEN_ROLES:
         raise Unauthenticated("invalid token: unknown role")
     return Caller(role, claims["sub"], tuple(claims.get("centre_ids") or ()))
 
@@ -66,10 +59,10 @@ def caller_from_api_key(key, check_integrator_key):
     admin_key = setting("ADMIN_API_KEY")
     if admin_key and hmac.compare_digest(key.encode(), admin_key.encode()):
         return Caller("admin", BOOTSTRAP_ADMIN)
-    record = check_integrator_key(key)
-    if record is None:
+    key_id = check_integrator_key(key)
+    if key_id is None:
         raise Unauthenticated("invalid API key")
-    return Caller("integrator", record["id"])
+    return Caller("integrator", key_id)
 
 
 def identify(headers, check_integrator_key):
@@ -85,11 +78,3 @@ def identify(headers, check_integrator_key):
         return caller_from_api_key(api_key, check_integrator_key)
     return ANONYMOUS
 
-
-def require(caller, roles):
-    """roles: who may call; 'anonymous' in it makes the route public."""
-    if "anonymous" in roles or caller.kind in roles:
-        return
-    if caller.kind == "anonymous":
-        raise Unauthenticated("sign in first")
-    raise Forbidden(f"{caller.kind} may not use this")

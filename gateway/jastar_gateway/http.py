@@ -25,7 +25,8 @@ from jastar_common.logging import CORRELATION_KEY
 from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from jastar_common.tracing import TRACEPARENT_KEY, valid as valid_traceparent
 
-from . import accounts, auth, idempotency, problems
+from . import auth, idempotency, problems
+from .domain import access, accounts
 from .i18n import language_of
 from .ratelimit import RateLimiter
 
@@ -187,11 +188,8 @@ class Gatekeeper(SharedExtension):
         return accounts.check_api_key(self.unit_of_work(), key, auth.jwt_secret())
 
     def check_account_active(self, caller):
-        """A token outlives nothing: a deactivated account's tokens stop at once."""
-        if caller.kind in ("staff", "admin") and caller.id != auth.BOOTSTRAP_ADMIN:
-            account = accounts.staff_by_id(self.unit_of_work(), caller.id)
-            if account is None or not account["active"]:
-                raise auth.Unauthenticated("the account is no longer active")
+        if access.needs_account(caller):
+            access.require_active(accounts.staff_by_id(self.unit_of_work(), caller.id))
 
 
 class JsonRoute(HttpRequestHandler):
@@ -267,7 +265,7 @@ class JsonRoute(HttpRequestHandler):
         wait = self.gatekeeper.limiter.take(f"{caller.kind}:{client}")
         if wait:
             raise problems.TooManyRequests(retry_after=max(1, round(wait)))
-        auth.require(caller, self.doc.roles)
+        access.require(caller, self.doc.roles)
         limit = setting("MAX_BODY_BYTES", 64 * 1024, int)
         if (request.content_length or 0) > limit:
             raise problems.PayloadTooLarge(limit)

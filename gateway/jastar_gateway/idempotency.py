@@ -8,13 +8,8 @@ import hashlib
 import json
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
-
 from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, RuleBroken
-from jastar_common.sql import insert_once
-
-from .accounts import idempotency_keys
 
 HEADER = "Idempotency-Key"
 KEEP_HOURS = 24
@@ -47,19 +42,11 @@ def begin(uow, caller, key, print_, now=None):
     answer (status, body) to send again."""
     now = now or utcnow()
     with uow:
-        session = uow.session
-        session.execute(delete(idempotency_keys).where(
-            idempotency_keys.c.created_at < now - timedelta(hours=KEEP_HOURS)))
-        claimed = insert_once(session, idempotency_keys, dict(
-            caller=caller, key=key, fingerprint=print_, status=None, body=None, created_at=now))
-        if not claimed:  # an abandoned claim of the same request: take it over
-            claimed = session.execute(update(idempotency_keys).where(
-                idempotency_keys.c.caller == caller, idempotency_keys.c.key == key,
-                idempotency_keys.c.status.is_(None), idempotency_keys.c.fingerprint == print_,
-                idempotency_keys.c.created_at < now - timedelta(seconds=LEASE_SECONDS),
-            ).values(created_at=now)).rowcount == 1
-        row = None if claimed else session.execute(select(idempotency_keys).where(
-            idempotency_keys.c.caller == caller, idempotency_keys.c.key == key)).mappings().first()
+        keys = uow.idempotency_keys
+        keys.forget_older_than(now - timedelta(hours=KEEP_HOURS))
+        # an abandoned claim of the same request is taken over
+        claimed = keys.claim(caller, key, print_, now) or keys.take_over(caller, key, print_, now, LEASE_SECONDS)
+        row = None if claimed else keys.get(caller, key)
         uow.commit()
     if claimed:
         return None
@@ -75,10 +62,9 @@ def begin(uow, caller, key, print_, now=None):
 
 def finish(uow, caller, key, status, body):
     """Keep the first answer (a success), or free the key (anything else)."""
-    where = (idempotency_keys.c.caller == caller, idempotency_keys.c.key == key)
     with uow:
         if 200 <= status < 300:
-            uow.session.execute(update(idempotency_keys).where(*where).values(status=status, body=body))
+            uow.idempotency_keys.keep_answer(caller, key, status, body)
         else:
-            uow.session.execute(delete(idempotency_keys).where(*where))
+            uow.idempotency_keys.free(caller, key)
         uow.commit()

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from jastar_common import errors
 
-from .auth import Forbidden, Unauthenticated
+from .domain.access import Forbidden, Unauthenticated
 from .i18n import title, translate, translate_all
 
 log = logging.getLogger(__name__)

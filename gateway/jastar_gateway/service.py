@@ -8,14 +8,13 @@ from werkzeug.wrappers import Response
 
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.config import setting
-from jastar_common.dependencies import Database
 from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
 from jastar_common.tracing import Tracing
 
 from . import docs_page, openapi, responses
-from .accounts import GatewayUnitOfWork
+from .dependencies import UnitsOfWork
 from .http import route
 from .invalidation import CacheEvents
 from .problems import outage_of, problem
@@ -93,7 +92,7 @@ class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes,
     name = "gateway"
 
     rpc = ClusterRpc()
-    db = Database("gateway", GatewayUnitOfWork)
+    uow = UnitsOfWork()
     correlation = Correlation()
     observability = Observability()
     tracing = Tracing()

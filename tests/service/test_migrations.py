@@ -14,7 +14,7 @@ SERVICES = {
     "booking": ("jastar_booking", "jastar_booking.models"),
     "notifications": ("jastar_notifications", "jastar_notifications.models"),
     "reports": ("jastar_reports", "jastar_reports.models"),
-    "gateway": ("jastar_gateway", "jastar_gateway.accounts"),
+    "gateway": ("jastar_gateway", "jastar_gateway.models"),
 }
 
 

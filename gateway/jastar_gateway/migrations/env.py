@@ -1,4 +1,4 @@
 from jastar_common.migrations import run_env
-from jastar_gateway.accounts import metadata
+from jastar_gateway.models import metadata
 
 run_env(metadata)

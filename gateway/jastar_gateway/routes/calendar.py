@@ -1,7 +1,7 @@
 """Bookings in a calendar app: one booking as an .ics file, and a member's
 private feed URL to subscribe to (a new one replaces the old, and it can be
 revoked). The feed's token is a credential, so the gateway keeps it (only its
-hash, with the other ways in: accounts.py); whose feed it is, and what is in
+hash, with the other ways in: domain/calendar_feeds.py); whose feed it is, and what is in
 it, come from the registry and booking as for the member's own requests."""
 
 from marshmallow import Schema, fields
@@ -12,10 +12,11 @@ from jastar_common.clock import utcnow
 from jastar_common.config import setting
 from jastar_common.errors import NotFound
 
-from .. import accounts, auth, ical
+from .. import auth, ical
+from ..domain import access, calendar_feeds
+from ..domain.access import MEMBER
 from ..http import route
 
-MEMBER = ("member",)
 FEED_BOOKINGS = 200  # the newest bookings a feed carries
 PAGE = 100
 # what a booking is called in the calendar: the thing booked, by kind
@@ -39,11 +40,11 @@ class CalendarRoutes:
            "(Asia/Almaty times, the centre's address)", "members", roles=MEMBER,
            response="iCalendar", content_type="text/calendar")
     def my_booking_ics(self, request, booking_id):
-        me = self._me(request)
+        caller = request.environ["jastar.caller"]
         booking = self.call("booking", "get_booking", booking_id)
-        if booking.get("member_id") != me:  # staff see others' bookings; this is "mine" only
+        if not access.is_own(caller, booking):  # staff see others' bookings; this is "mine" only
             raise NotFound(f"booking {booking_id} not found", entity="booking", id=booking_id)
-        body = self._ics(me, [booking])
+        body = self._ics(caller.id, [booking])
         return Response(body, content_type=ical.CONTENT_TYPE, headers={
             "Content-Disposition": f'attachment; filename="booking-{booking_id}.ics"',
             "Cache-Control": "private, no-cache"})
@@ -51,19 +52,20 @@ class CalendarRoutes:
     @route("POST", "/v1/me/calendar-feed", "A private calendar feed URL of my bookings (replaces the "
            "one I had)", "members", roles=MEMBER, status=201, response=CalendarFeed, location="{url}")
     def new_calendar_feed(self, request):
-        token = accounts.new_calendar_feed(self.db.unit_of_work(), self._me(request), auth.jwt_secret())
+        token = calendar_feeds.new_calendar_feed(self.uow(), self._me(request), auth.jwt_secret(),
+                                                 now=utcnow())
         return {"url": f"{request.host_url.rstrip('/')}/v1/calendar/{token}.ics"}
 
     @route("DELETE", "/v1/me/calendar-feed", "Revoke my calendar feed URL", "members", roles=MEMBER,
            status=204)
     def revoke_calendar_feed(self, request):
-        accounts.revoke_calendar_feed(self.db.unit_of_work(), self._me(request))
+        calendar_feeds.revoke_calendar_feed(self.uow(), self._me(request))
         return None
 
     @route("GET", "/v1/calendar/<string:token>.ics", "A member's calendar feed: the unguessable token "
            "in the URL is its only key", "members", response="iCalendar", content_type="text/calendar")
     def calendar_feed(self, request, token):
-        member_id = accounts.calendar_feed_member(self.db.unit_of_work(), token, auth.jwt_secret())
+        member_id = calendar_feeds.calendar_feed_member(self.uow(), token, auth.jwt_secret())
         if member_id is None:
             raise NotFound("no such calendar feed", entity="calendar_feed")
         # from here on the request is the member's own: the services check what it may read

@@ -1,9 +1,8 @@
 """Integrators: webhooks they own (the notifications service checks whose)."""
 from .. import responses, schemas
 from ..http import route
+from ..domain.access import INTEGRATOR
 from . import page
-
-INTEGRATOR = ("integrator", "admin")
 
 
 class IntegratorRoutes:

@@ -5,16 +5,17 @@ from datetime import timedelta
 import eventlet
 
 from jastar_common.caller import Caller
+from jastar_common.clock import utcnow
 from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
-from .. import accounts, auth, responses, schemas
+from .. import auth, responses, schemas
+from ..domain import accounts, calendar_feeds, sign_in
+from ..domain.access import BOOKERS, MEMBER, REGISTRARS, Unauthenticated
 from ..http import route
 
 log = logging.getLogger(__name__)
-MEMBER = ("member",)
-BOOKERS = ("member", "staff", "admin")
 
 
 def _phone(raw):
@@ -48,11 +49,10 @@ class MemberRoutes:
         subject = self._subject(phone, role)
         if subject is None:
             return None  # say nothing about who is registered
-        code = accounts.new_login_code(self.db.unit_of_work(), phone, auth.jwt_secret(), ttl,
-                                       setting("LOGIN_CODES_PER_HOUR", 5, int))
+        code = sign_in.new_login_code(self.uow(), phone, auth.jwt_secret(), ttl,
+                                      setting("LOGIN_CODES_PER_HOUR", 5, int), now=utcnow())
         if code is not None:
-            self.call("notifications", "send_login_code", phone, code, subject.get("language", "ru"),
-                      as_system=True)
+            self.call("notifications", "send_login_code", phone, code, subject[1], as_system=True)
         return code
 
     def _send_code_logged(self, phone, role, ttl):
@@ -62,12 +62,17 @@ class MemberRoutes:
             log.exception("sending a sign-in code failed")
 
     def _subject(self, phone, role):
+        """Who signs in with this phone, as (caller, language), or None."""
         if role == "staff":
-            return accounts.staff_by_phone(self.db.unit_of_work(), phone)
+            account = accounts.staff_by_phone(self.uow(), phone)
+            if account is None:
+                return None
+            return Caller(account.role, account.id, tuple(account.centre_ids)), "ru"
         try:
-            return self.call("registry", "find_member", {"phone": phone}, as_system=True)
+            member = self.call("registry", "find_member", {"phone": phone}, as_system=True)
         except NotFound:
             return None
+        return Caller("member", member["id"]), member.get("language", "ru")
 
     @route("POST", "/v1/auth/token", "Exchange the code for an access token (JWT)", "auth",
            body=schemas.TokenRequest, response=responses.Token)
@@ -75,17 +80,15 @@ class MemberRoutes:
         body = request.jastar_body
         phone = _phone(body["phone"])
         subject = self._subject(phone, body["role"])
-        if subject is None or not accounts.use_login_code(self.db.unit_of_work(), phone, body["code"],
-                                                          auth.jwt_secret()):
-            raise auth.Unauthenticated("wrong or expired code")
-        if body["role"] == "staff":
-            token, ttl = auth.issue_token(subject["id"], subject["role"], subject["centre_ids"])
-        else:
-            token, ttl = auth.issue_token(subject["id"], "member")
+        if subject is None or not sign_in.use_login_code(self.uow(), phone, body["code"],
+                                                         auth.jwt_secret(), now=utcnow()):
+            raise Unauthenticated("wrong or expired code")
+        caller = subject[0]
+        token, ttl = auth.issue_token(caller.id, caller.kind, caller.centre_ids)
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
     @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",
-           "members", roles=("anonymous", "staff", "admin"), body=schemas.Registration,
+           "members", roles=REGISTRARS, body=schemas.Registration,
            response=responses.Member, status=201,
            location="/v1/members/{id}")
     def register(self, request):
@@ -104,7 +107,7 @@ class MemberRoutes:
            roles=MEMBER, status=204)
     def erase_me(self, request):
         self.call("registry", "erase_member", self._me(request))
-        accounts.revoke_calendar_feed(self.db.unit_of_work(), self._me(request))  # its URL dies too
+        calendar_feeds.revoke_calendar_feed(self.uow(), self._me(request))  # its URL dies too
         return None
 
     @route("GET", "/v1/me/bookings", "My bookings, newest first", "members", roles=MEMBER,

@@ -1,12 +1,10 @@
-"""Bookings as iCalendar, and the private feed tokens behind a member's feed URL."""
+"""Bookings as iCalendar (the feed tokens behind a member's feed URL: test_accounts.py)."""
 from datetime import datetime, timedelta, timezone
 
 import icalendar
 import pytest
-from sqlalchemy import create_engine
 
-from jastar_common.database import make_session_factory
-from jastar_gateway import accounts, ical
+from jastar_gateway import ical
 
 CENTRE = {"id": "karasai-yrc", "name_kk": "Қарасай ауданының Жастар ресурстық орталығы",
           "name_ru": "Молодёжный ресурсный центр Карасайского района", "address": "Қаскелең қ., Абай к-сі 1"}
@@ -61,26 +59,3 @@ def test_names_in_the_members_language_and_the_other_when_missing():
     assert ical.name_in({"name_kk": "", "name_ru": "Зал"}, "kk") == "Зал"
     assert ical.location(None, "kk") is None
 
-
-@pytest.fixture
-def uow():
-    engine = create_engine("sqlite://")
-    accounts.metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    yield lambda: accounts.GatewayUnitOfWork(factory, "gateway")
-    engine.dispose()
-
-
-def test_a_feed_token_opens_its_members_feed_until_replaced_or_revoked(uow):
-    first = accounts.new_calendar_feed(uow(), "m-1", "pepper")
-    assert len(first) >= 40 and accounts.calendar_feed_member(uow(), first, "pepper") == "m-1"
-    assert accounts.calendar_feed_member(uow(), first, "another pepper") is None
-    assert accounts.calendar_feed_member(uow(), first[:-1], "pepper") is None
-    second = accounts.new_calendar_feed(uow(), "m-1", "pepper")
-    assert second != first and accounts.calendar_feed_member(uow(), first, "pepper") is None
-    other = accounts.new_calendar_feed(uow(), "m-2", "pepper")
-    assert accounts.calendar_feed_member(uow(), other, "pepper") == "m-2"
-    assert accounts.revoke_calendar_feed(uow(), "m-1") is True
-    assert accounts.calendar_feed_member(uow(), second, "pepper") is None
-    assert accounts.revoke_calendar_feed(uow(), "m-1") is False
-    assert accounts.calendar_feed_member(uow(), other, "pepper") == "m-2"

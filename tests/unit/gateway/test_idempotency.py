@@ -11,7 +11,8 @@ from werkzeug.test import Client
 
 from jastar_common.errors import Conflict
 from jastar_gateway import responses, schemas
-from jastar_gateway.accounts import GatewayUnitOfWork, metadata
+from jastar_gateway.models import metadata
+from jastar_gateway.repository import GatewayUnitOfWork
 from jastar_gateway.http import ProblemWsgiApp, RouteDoc
 
 from .test_http_details import Route

@@ -12,7 +12,8 @@ from sqlalchemy.pool import StaticPool
 from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict
 from jastar_gateway import idempotency
-from jastar_gateway.accounts import GatewayUnitOfWork, metadata
+from jastar_gateway.models import metadata
+from jastar_gateway.repository import GatewayUnitOfWork
 from jastar_gateway.problems import from_exception
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from jastar_common.errors import InvalidInput, NotAllowed, NotFound, RuleBroken, SlotTaken
 from jastar_gateway import problems
-from jastar_gateway.auth import Forbidden, Unauthenticated
+from jastar_gateway.domain.access import Forbidden, Unauthenticated
 from jastar_gateway.i18n import language_of
 from jastar_gateway.ratelimit import RateLimiter
 

@@ -24,6 +24,17 @@ def _availability_ttl():
     return setting("AVAILABILITY_CACHE_SECONDS", 5.0, float)
 
 
+def _listing(kind, path, summary):
+    """The route of one kind's public list (GET /v1/<path>, queried by <Kind>Query,
+    answered as a <Kind>Page): the registry's answer, shared a few seconds."""
+    name = kind.capitalize()
+    @route("GET", f"/v1/{path}", summary, "catalogue", query=getattr(schemas, f"{name}Query"),
+           response=getattr(responses, f"{name}Page"), cache=REFERENCE)
+    def handler(self, request):
+        return self.catalogue("list", kind, request.jastar_query)
+    return handler
+
+
 class PublicRoutes:
     def catalogue(self, *call):
         """A registry read, shared for a few seconds by everyone who asks the same."""
@@ -37,15 +48,8 @@ class PublicRoutes:
         return AVAILABILITY.get_or_call(key, _availability_ttl(),
                                         lambda: self.call("booking", "availability", ask))
 
-    @route("GET", "/v1/districts", "Districts of Almaty region, with youth numbers where known",
-           "catalogue", query=schemas.DistrictQuery, response=responses.DistrictPage, cache=REFERENCE)
-    def list_districts(self, request):
-        return self.catalogue("list", "district", request.jastar_query)
-
-    @route("GET", "/v1/centers", "Youth resource centres (open and planned)", "catalogue",
-           query=schemas.CentreQuery, response=responses.CentrePage, cache=REFERENCE)
-    def list_centres(self, request):
-        return self.catalogue("list", "centre", request.jastar_query)
+    list_districts = _listing("district", "districts", "Districts of Almaty region, with youth numbers where known")
+    list_centres = _listing("centre", "centers", "Youth resource centres (open and planned)")
 
     @route("GET", "/v1/centers/<string:centre_id>", "A centre with its spaces, services and partners",
            "catalogue", response=responses.CentreDetail, cache=REFERENCE)
@@ -58,20 +62,9 @@ class PublicRoutes:
         partners = [self.catalogue("get", "partner", p) for p in partner_ids]
         return {**centre, "spaces": spaces, "services": services, "partners": partners}
 
-    @route("GET", "/v1/services", "What members book: consultations by topic", "catalogue",
-           query=schemas.ServiceQuery, response=responses.ServicePage, cache=REFERENCE)
-    def list_services(self, request):
-        return self.catalogue("list", "service", request.jastar_query)
-
-    @route("GET", "/v1/specialists", "Specialists who give consultations: name, title, services",
-           "catalogue", query=schemas.SpecialistQuery, response=responses.SpecialistPage, cache=REFERENCE)
-    def list_specialists(self, request):
-        return self.catalogue("list", "specialist", request.jastar_query)
-
-    @route("GET", "/v1/programmes", "Courses, events and trainings", "catalogue",
-           query=schemas.ProgrammeQuery, response=responses.ProgrammePage, cache=REFERENCE)
-    def list_programmes(self, request):
-        return self.catalogue("list", "programme", request.jastar_query)
+    list_services = _listing("service", "services", "What members book: consultations by topic")
+    list_specialists = _listing("specialist", "specialists", "Specialists who give consultations: name, title, services")
+    list_programmes = _listing("programme", "programmes", "Courses, events and trainings")
 
     @route("GET", "/v1/programmes/<string:programme_id>", "A programme with its sessions and seats left",
            "catalogue", response=responses.ProgrammeDetail, cache=LIVE)

@@ -12,13 +12,13 @@ from werkzeug.wrappers import Response
 from jastar_common.validation import StrictSchema
 
 from .. import schemas
+from ..domain.access import DESK
 from ..examples import EXAMPLES
 from ..http import route
 from ..responses import day, page_of, timestamp
 from ..schemas import ID, SANE_DATE
 from . import page
 
-DESK = ("staff", "admin")
 CSV = "text/csv"
 
 
@@ -113,16 +113,10 @@ class MembersRow(Schema):
     members, first_visit, returning = _N(), _N(), _N()
 
 
-OverviewReport = _envelope("OverviewReport", OverviewRow)
-DistrictsReport = _envelope("DistrictsReport", DistrictsRow)
-DailyReport = _envelope("DailyReport", DailyRow)
-ReachReport = _envelope("ReachReport", ReachRow)
-ConsultationsReport = _envelope("ConsultationsReport", ConsultationsRow)
-SpecialistsReport = _envelope("SpecialistsReport", SpecialistsRow)
-SpacesReport = _envelope("SpacesReport", SpacesRow)
-WaitlistsReport = _envelope("WaitlistsReport", WaitlistsRow)
-WaitingReport = _envelope("WaitingReport", WaitingRow)
-MembersReport = _envelope("MembersReport", MembersRow)
+# each report's schema, by its name in the URL: OverviewReport, DistrictsReport, ...
+REPORTS = {row.__name__.removesuffix("Row").lower(): _envelope(row.__name__.replace("Row", "Report"), row)
+           for row in (OverviewRow, DistrictsRow, DailyRow, ReachRow, ConsultationsRow, SpecialistsRow,
+                       SpacesRow, WaitlistsRow, WaitingRow, MembersRow)}
 
 
 class ReportInfo(Schema):
@@ -184,8 +178,13 @@ def _wants_csv(request, query):
     return accept[CSV] > accept["application/json"]
 
 
-def _doc(what):
-    return dict(roles=DESK, query=ReportQuery, content_type=CSV, summary=f"Report: {what} (JSON or CSV)")
+def _report(name, what):
+    """The route of one report: GET /v1/reports/<name>, answered by ReportRoutes.report."""
+    @route("GET", f"/v1/reports/{name}", f"Report: {what} (JSON or CSV)", "reports", roles=DESK,
+           query=ReportQuery, content_type=CSV, response=REPORTS[name])
+    def handler(self, request):
+        return self.report(request, name)
+    return handler
 
 
 class ReportRoutes:
@@ -207,52 +206,13 @@ class ReportRoutes:
     def list_reports(self, request):
         return page(self.call("reports", "list_reports"), request.jastar_query)
 
-    @route("GET", "/v1/reports/overview", tag="reports", response=OverviewReport,
-           **_doc("bookings, people served, no-shows and cancellations per centre"))
-    def report_overview(self, request):
-        return self.report(request, "overview")
-
-    @route("GET", "/v1/reports/districts", tag="reports", response=DistrictsReport,
-           **_doc("the overview per district (people counted once across its centres)"))
-    def report_districts(self, request):
-        return self.report(request, "districts")
-
-    @route("GET", "/v1/reports/daily", tag="reports", response=DailyReport,
-           **_doc("the same counts per day and centre, for line charts"))
-    def report_daily(self, request):
-        return self.report(request, "daily")
-
-    @route("GET", "/v1/reports/reach", tag="reports", response=ReachReport,
-           **_doc("members served and new, against the youth population"))
-    def report_reach(self, request):
-        return self.report(request, "reach")
-
-    @route("GET", "/v1/reports/consultations", tag="reports", response=ConsultationsReport,
-           **_doc("consultations by service and partner organisation"))
-    def report_consultations(self, request):
-        return self.report(request, "consultations")
-
-    @route("GET", "/v1/reports/specialists", tag="reports", response=SpecialistsReport,
-           **_doc("specialists' booked share of their scheduled hours"))
-    def report_specialists(self, request):
-        return self.report(request, "specialists")
-
-    @route("GET", "/v1/reports/spaces", tag="reports", response=SpacesReport,
-           **_doc("space hours booked against open, per hour of the week"))
-    def report_spaces(self, request):
-        return self.report(request, "spaces")
-
-    @route("GET", "/v1/reports/waitlists", tag="reports", response=WaitlistsReport,
-           **_doc("waitlist offers and the time from joining to a seat"))
-    def report_waitlists(self, request):
-        return self.report(request, "waitlists")
-
-    @route("GET", "/v1/reports/waiting", tag="reports", response=WaitingReport,
-           **_doc("days from the booking request to the consultation, per service"))
-    def report_waiting(self, request):
-        return self.report(request, "waiting")
-
-    @route("GET", "/v1/reports/members", tag="reports", response=MembersReport,
-           **_doc("members served by age band, first visit or returning"))
-    def report_members(self, request):
-        return self.report(request, "members")
+    report_overview = _report("overview", "bookings, people served, no-shows and cancellations per centre")
+    report_districts = _report("districts", "the overview per district (people counted once across its centres)")
+    report_daily = _report("daily", "the same counts per day and centre, for line charts")
+    report_reach = _report("reach", "members served and new, against the youth population")
+    report_consultations = _report("consultations", "consultations by service and partner organisation")
+    report_specialists = _report("specialists", "specialists' booked share of their scheduled hours")
+    report_spaces = _report("spaces", "space hours booked against open, per hour of the week")
+    report_waitlists = _report("waitlists", "waitlist offers and the time from joining to a seat")
+    report_waiting = _report("waiting", "days from the booking request to the consultation, per service")
+    report_members = _report("members", "members served by age band, first visit or returning")

@@ -34,6 +34,11 @@ def names():
     return text(required=True), text(required=True)
 
 
+def several(make, count, **kwargs):
+    """count fields alike, for `a, b, c = several(maybe, 3)` (declared in that order)."""
+    return tuple(make(**kwargs) for _ in range(count))
+
+
 class Page(Schema):
     """The one envelope of every list: a page of `items`, how many there are
     in all (`total`), and the `limit` and `offset` the page was read with."""
@@ -82,11 +87,9 @@ class District(Schema):
 
 
 class Centre(Schema):
-    id = text(required=True)
-    district_id = text(required=True)
+    id, district_id = several(text, 2, required=True)
     name_kk, name_ru = names()
-    address = text(required=True)
-    status = text(required=True)
+    address, status = several(text, 2, required=True)
     floors = maybe(fields.Integer)
     area_m2 = maybe(fields.Integer)
     opening_date = day()
@@ -98,9 +101,7 @@ class Centre(Schema):
 
 
 class Space(Schema):
-    id = text(required=True)
-    centre_id = text(required=True)
-    kind = text(required=True)
+    id, centre_id, kind = several(text, 3, required=True)
     name_kk, name_ru = names()
     capacity = fields.Integer()
     floor = maybe(fields.Integer)
@@ -115,16 +116,14 @@ class Space(Schema):
 
 
 class Partner(Schema):
-    id = text(required=True)
-    kind = text(required=True)
+    id, kind = several(text, 2, required=True)
     name_kk, name_ru = names()
     website = maybe()
     status = text(required=True)
 
 
 class Service(Schema):
-    id = text(required=True)
-    topic = text(required=True)
+    id, topic = several(text, 2, required=True)
     name_kk, name_ru = names()
     slot_minutes = fields.Integer()
     partner_id = maybe()
@@ -133,20 +132,16 @@ class Service(Schema):
 
 
 class Specialist(Schema):
-    id = text(required=True)
-    full_name = text(required=True)
+    id, full_name = several(text, 2, required=True)
     title_kk, title_ru = names()
-    partner_id = maybe()
-    centre_id = maybe()
+    partner_id, centre_id = several(maybe, 2)
     service_ids = fields.List(fields.String())
     languages = fields.List(fields.String())
     status = text(required=True)
 
 
 class Schedule(Schema):
-    id = text(required=True)
-    specialist_id = text(required=True)
-    centre_id = text(required=True)
+    id, specialist_id, centre_id = several(text, 3, required=True)
     weekly = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())))
     exceptions = fields.List(fields.Dict())
     valid_from = day()
@@ -155,12 +150,9 @@ class Schedule(Schema):
 
 
 class Programme(Schema):
-    id = text(required=True)
-    centre_id = text(required=True)
-    kind = text(required=True)
+    id, centre_id, kind = several(text, 3, required=True)
     name_kk, name_ru = names()
-    description_kk = maybe()
-    description_ru = maybe()
+    description_kk, description_ru = several(maybe, 2)
     capacity = fields.Integer()
     min_age = maybe(fields.Integer)
     max_age = maybe(fields.Integer)
@@ -172,10 +164,8 @@ class Programme(Schema):
 
 
 class Session(Schema):
-    id = text(required=True)
-    programme_id = text(required=True)
-    centre_id = maybe()
-    space_id = maybe()
+    id, programme_id = several(text, 2, required=True)
+    centre_id, space_id = several(maybe, 2)
     starts_at = timestamp(required=True, allow_none=False)
     ends_at = timestamp(required=True, allow_none=False)
     capacity = maybe(fields.Integer)
@@ -205,11 +195,8 @@ CATALOGUE = {"region": Region, "district": District, "centre": Centre, "space": 
 
 class Availability(Schema):
     """A free slot (consultation), free space hours, or a session's seats left (programme)."""
-    starts_at = timestamp()
-    ends_at = timestamp()
-    centre_id = maybe()
-    specialist_id = maybe()
-    space_id = maybe()
+    starts_at, ends_at = several(timestamp, 2)
+    centre_id, specialist_id, space_id = several(maybe, 3)
     free = maybe(fields.Integer, metadata={
         "description": "places free in this slot (0: a full space hour, shown with include_full)"})
     resource_id = maybe(metadata={"description": "programme: the session (or the whole course)"})
@@ -226,8 +213,7 @@ class CodeSent(Schema):
 
 
 class Token(Schema):
-    access_token = text(required=True)
-    token_type = text(required=True)
+    access_token, token_type = several(text, 2, required=True)
     expires_in = fields.Integer(required=True)
 
 
@@ -235,16 +221,11 @@ class Member(Schema):
     id = text(required=True)
     full_name = maybe()
     birth_date = day()
-    phone = maybe()
-    email = maybe()
-    telegram = maybe()
-    district_id = maybe()
-    language = maybe()
+    phone, email, telegram, district_id, language = several(maybe, 5)
     categories = fields.List(fields.String())
     iin = maybe(metadata={"description": "masked: ********1234"})
     status = text(required=True)
-    registered_at = timestamp()
-    consent_at = timestamp()
+    registered_at, consent_at = several(timestamp, 2)
 
 
 class Booking(Schema):
@@ -252,24 +233,16 @@ class Booking(Schema):
     kind = text(required=True, metadata={"enum": ["consultation", "space", "seat"]})
     state = text(required=True)
     member_id = maybe()
-    centre_id = text(required=True)
-    resource_id = text(required=True)
-    service_id = maybe()
-    specialist_id = maybe()
-    space_id = maybe()
-    session_id = maybe()
-    programme_id = maybe()
+    centre_id, resource_id = several(text, 2, required=True)
+    service_id, specialist_id, space_id, session_id, programme_id = several(maybe, 5)
     starts_at = timestamp(required=True)
     ends_at = timestamp(required=True)
     reason = maybe()
-    created_at = timestamp()
-    updated_at = timestamp()
+    created_at, updated_at = several(timestamp, 2)
 
 
 class WaitlistEntry(Schema):
-    id = text(required=True)
-    resource_id = text(required=True)
-    centre_id = text(required=True)
+    id, resource_id, centre_id = several(text, 3, required=True)
     member_id = maybe()
     position = fields.Integer(required=True, metadata={
         "description": "the place in line now: waiting entries ahead + 1 (1 = next to be offered)"})
@@ -289,17 +262,11 @@ class WaitlistJoined(Schema):
 
 class Message(Schema):
     id = text(required=True)
-    member_id = maybe()
-    booking_id = maybe()
-    message_type = text(required=True)
-    channel = text(required=True)
-    status = text(required=True)
+    member_id, booking_id = several(maybe, 2)
+    message_type, channel, status = several(text, 3, required=True)
     attempts = fields.Integer()
-    provider_message_id = maybe()
-    last_error = maybe()
-    next_attempt_at = timestamp()
-    created_at = timestamp()
-    sent_at = timestamp()
+    provider_message_id, last_error = several(maybe, 2)
+    next_attempt_at, created_at, sent_at = several(timestamp, 3)
 
 
 class QuietWindow(Schema):
@@ -318,9 +285,7 @@ class ChannelPreferences(Schema):
 # administration and integrators
 
 class StaffAccount(Schema):
-    id = text(required=True)
-    phone = text(required=True)
-    full_name = text(required=True)
+    id, phone, full_name = several(text, 3, required=True)
     role = text(required=True, metadata={"enum": ["staff", "admin"]})
     centre_ids = fields.List(fields.String(), required=True)
     active = fields.Boolean(required=True)
@@ -328,15 +293,12 @@ class StaffAccount(Schema):
 
 
 class ApiKey(Schema):
-    id = text(required=True)
-    name = text(required=True)
-    created_at = timestamp()
-    revoked_at = timestamp()
+    id, name = several(text, 2, required=True)
+    created_at, revoked_at = several(timestamp, 2)
 
 
 class ApiKeyCreated(Schema):
-    id = text(required=True)
-    name = text(required=True)
+    id, name = several(text, 2, required=True)
     key = text(required=True, metadata={"description": "shown this once: send it as X-Api-Key"})
 
 
@@ -356,31 +318,18 @@ class WebhookCreated(Webhook):
 
 
 class Delivery(Schema):
-    id = text(required=True)
-    subscription_id = text(required=True)
-    event_id = text(required=True)
-    event_type = text(required=True)
-    status = text(required=True)
+    id, subscription_id, event_id, event_type, status = several(text, 5, required=True)
     attempts = fields.Integer()
     next_attempt_at = timestamp()
     last_status_code = maybe(fields.Integer)
     last_error = maybe()
     response_ms = maybe(fields.Integer)
-    created_at = timestamp()
-    sent_at = timestamp()
+    created_at, sent_at = several(timestamp, 2)
 
 
-DistrictPage = page_of(District)
-CentrePage = page_of(Centre)
-ServicePage = page_of(Service)
-SpecialistPage = page_of(Specialist)
-SchedulePage = page_of(Schedule)
-ProgrammePage = page_of(Programme)
+# every list's page, <Item>Page (a waitlist's is WaitlistEntryPage, staff's StaffAccountPage)
+(DistrictPage, CentrePage, ServicePage, SpecialistPage, SchedulePage, ProgrammePage, BookingPage, WaitlistPage,
+ MessagePage, StaffPage, ApiKeyPage, WebhookPage, DeliveryPage) = map(page_of, (
+    District, Centre, Service, Specialist, Schedule, Programme, Booking, WaitlistEntry, Message, StaffAccount, ApiKey,
+    Webhook, Delivery))
 AvailabilityPage = page_of(Availability, programme_id=maybe(), whole_course=maybe(fields.Boolean))
-BookingPage = page_of(Booking)
-WaitlistPage = page_of(WaitlistEntry)
-MessagePage = page_of(Message)
-StaffPage = page_of(StaffAccount)
-ApiKeyPage = page_of(ApiKey)
-WebhookPage = page_of(Webhook)
-DeliveryPage = page_of(Delivery)

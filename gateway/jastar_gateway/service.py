@@ -7,6 +7,7 @@ from nameko.rpc import ClusterRpc
 from werkzeug.wrappers import Response
 
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
+from jastar_common.clock import Clock
 from jastar_common.config import setting
 from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
@@ -93,6 +94,7 @@ class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes,
 
     rpc = ClusterRpc()
     uow = UnitsOfWork()
+    now = Clock()
     correlation = Correlation()
     observability = Observability()
     tracing = Tracing()

@@ -8,7 +8,6 @@ from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from jastar_common.caller import CALLER_KEY, Caller
-from jastar_common.clock import utcnow
 from jastar_common.config import setting
 from jastar_common.errors import NotFound
 
@@ -53,7 +52,7 @@ class CalendarRoutes:
            "one I had)", "members", roles=MEMBER, status=201, response=CalendarFeed, location="{url}")
     def new_calendar_feed(self, request):
         token = calendar_feeds.new_calendar_feed(self.uow(), self._me(request), auth.jwt_secret(),
-                                                 now=utcnow())
+                                                 now=self.now())
         return {"url": f"{request.host_url.rstrip('/')}/v1/calendar/{token}.ics"}
 
     @route("DELETE", "/v1/me/calendar-feed", "Revoke my calendar feed URL", "members", roles=MEMBER,
@@ -85,7 +84,7 @@ class CalendarRoutes:
         """The calendar of these bookings in the member's language (an erased
         member's feed is gone: the registry answers not found)."""
         language = self.call("registry", "get_member", member_id).get("language") or "kk"
-        stamp = utcnow()
+        stamp = self.now()
         events = []
         for booking in bookings:
             centre = self._catalogue_object("centre", booking.get("centre_id"))

@@ -5,7 +5,6 @@ from datetime import timedelta
 import eventlet
 
 from jastar_common.caller import Caller
-from jastar_common.clock import utcnow
 from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
@@ -50,7 +49,7 @@ class MemberRoutes:
         if subject is None:
             return None  # say nothing about who is registered
         code = sign_in.new_login_code(self.uow(), phone, auth.jwt_secret(), ttl,
-                                      setting("LOGIN_CODES_PER_HOUR", 5, int), now=utcnow())
+                                      setting("LOGIN_CODES_PER_HOUR", 5, int), now=self.now())
         if code is not None:
             self.call("notifications", "send_login_code", phone, code, subject[1], as_system=True)
         return code
@@ -81,7 +80,7 @@ class MemberRoutes:
         phone = _phone(body["phone"])
         subject = self._subject(phone, body["role"])
         if subject is None or not sign_in.use_login_code(self.uow(), phone, body["code"],
-                                                         auth.jwt_secret(), now=utcnow()):
+                                                         auth.jwt_secret(), now=self.now()):
             raise Unauthenticated("wrong or expired code")
         caller = subject[0]
         token, ttl = auth.issue_token(caller.id, caller.kind, caller.centre_ids)

@@ -2,8 +2,6 @@
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
-from jastar_common.clock import utcnow
-
 from .. import auth, responses, schemas
 from ..domain import accounts
 from ..domain.access import ADMIN, DESK
@@ -132,7 +130,7 @@ class StaffRoutes:
         except InvalidField as err:
             raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
         return accounts.add_staff(self.uow(), phone, body["full_name"], body["role"],
-                                  body["centre_ids"], now=utcnow())
+                                  body["centre_ids"], now=self.now())
 
     @route("GET", "/v1/staff/me", "My staff account: my role and the centres I work at", "desk",
            roles=DESK, response=responses.StaffAccount)
@@ -159,7 +157,7 @@ class StaffRoutes:
            location="/v1/api-keys/{id}")
     def create_api_key(self, request):
         return accounts.create_api_key(self.uow(), request.jastar_body["name"],
-                                       auth.jwt_secret(), now=utcnow())
+                                       auth.jwt_secret(), now=self.now())
 
     @route("GET", "/v1/api-keys", "Integrators' API keys (never the keys themselves)", "admin",
            roles=ADMIN, query=schemas.Page, response=responses.ApiKeyPage)
@@ -168,5 +166,5 @@ class StaffRoutes:
 
     @route("DELETE", "/v1/api-keys/<string:key_id>", "Revoke an API key", "admin", roles=ADMIN, status=204)
     def revoke_api_key(self, request, key_id):
-        accounts.revoke_api_key(self.uow(), key_id, now=utcnow())
+        accounts.revoke_api_key(self.uow(), key_id, now=self.now())
         return None

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine
 
-from jastar_common.database import make_session_factory
 from jastar_common.clock import utcnow
+from jastar_common.database import make_session_factory
 from jastar_common.errors import Conflict, NotFound
 from jastar_gateway.domain import accounts, calendar_feeds, sign_in
 from jastar_gateway.models import metadata

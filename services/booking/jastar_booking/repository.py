@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from jastar_common.database import is_sqlite
 from jastar_common.metrics import BOOKINGS
+from jastar_common.repository import Repository
 from jastar_common.uow import SqlUnitOfWork
 
 from .catalogue import CATALOGUE_KINDS, cache_for
@@ -135,16 +136,14 @@ class CopyStore:
         return self.session.scalar(query)
 
 
-class BookingRepository:
-    def __init__(self, session):
-        self.session = session
+class _ByIdRepository(Repository):
+    def after(self, after_id, limit):
+        """A page of every one by id, after `after_id` (the reports service's rebuild)."""
+        return self.find(*([] if after_id is None else [self.c.id > after_id]), limit=limit)
 
-    def add(self, booking):
-        self.session.add(booking)
 
-    def get(self, booking_id, for_update=False):
-        return self.session.get(model.Booking, booking_id, with_for_update=for_update or None,
-                                populate_existing=for_update)
+class BookingRepository(_ByIdRepository):
+    entity = model.Booking
 
     def earlier_request(self, member_id, key):
         """("booking" | "waitlist", id) of what the member's request with this
@@ -251,12 +250,6 @@ class BookingRepository:
         return self.session.scalar(select(func.count()).select_from(B).where(
             B.centre_id == centre_id, B.starts_at >= starts_from, B.starts_at < ends_before))
 
-    def after(self, after_id, limit):
-        """A page of every booking by id (the reports service's rebuild)."""
-        B = model.Booking
-        query = select(B) if after_id is None else select(B).where(B.id > after_id)
-        return list(self.session.scalars(query.order_by(B.id).limit(limit)))
-
     def due(self, state, starts_before, limit=200, ends_before=None):
         """Bookings in `state` that began before the time given (for the sweeper)."""
         B = model.Booking
@@ -267,16 +260,8 @@ class BookingRepository:
                                          .with_for_update(skip_locked=True)))
 
 
-class WaitlistRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def add(self, entry):
-        self.session.add(entry)
-
-    def get(self, entry_id, for_update=False):
-        return self.session.get(model.WaitlistEntry, entry_id, with_for_update=for_update or None,
-                                populate_existing=for_update)
+class WaitlistRepository(_ByIdRepository):
+    entity = model.WaitlistEntry
 
     def next_position(self, resource_id):
         W = model.WaitlistEntry
@@ -335,11 +320,6 @@ class WaitlistRepository:
         W = model.WaitlistEntry
         return self.session.scalar(select(func.count()).select_from(W).where(
             W.resource_id == resource_id, W.state.in_(("waiting", "offered"))))
-
-    def after(self, after_id, limit):
-        W = model.WaitlistEntry
-        query = select(W) if after_id is None else select(W).where(W.id > after_id)
-        return list(self.session.scalars(query.order_by(W.id).limit(limit)))
 
     def expired_offers(self, now, limit=200):
         W = model.WaitlistEntry

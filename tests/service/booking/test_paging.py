@@ -44,3 +44,21 @@ def test_a_members_lists_count_only_what_the_caller_may_see(booking):
         assert desk.booking.member_waitlist("m-020") == {"items": [], "total": 0, "limit": 50, "offset": 0}
     with client(booking.amqp_uri, staff("another-centre")) as elsewhere:
         assert elsewhere.booking.member_bookings("m-020") == {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def test_the_reports_rebuild_pages_through_every_booking_by_id(booking):
+    day = booking.day
+    with client(booking.amqp_uri) as rpc:
+        made = {rpc.booking.create_booking({
+            "kind": "space", "member_id": f"m-{n:03d}", "space_id": "desks",
+            "starts_at": world.local(day, 10).isoformat(),
+            "ends_at": world.local(day, 11).isoformat()})["booking"]["id"] for n in range(5)}
+        seen, after = [], None
+        while True:
+            page = rpc.booking.list_facts("bookings", {"limit": 2, **({"after": after} if after else {})})
+            seen += [fact["booking_id"] for fact in page["items"]]
+            after = page["next"]
+            if after is None:
+                break
+        assert rpc.booking.list_facts("waitlist") == {"items": [], "next": None}
+    assert seen == sorted(made)

@@ -188,7 +188,7 @@ class FakeWaitlist:
 
 class FakeBookingUnitOfWork(FakeUnitOfWork):
     """The shared fake with booking's repositories; one use case at a time, so
-nothing to lock."""
+    nothing to lock."""
 
     def __init__(self):
         line = FakeWaitlist()

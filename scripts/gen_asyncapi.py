@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 from jastar_common.ages import BAND_NAMES
+from jastar_common.contracts import BOOKING_EVENTS, REFERENCE_VERBS, WAITLIST_EVENTS
 from jastar_common.envelope import EVENT_TYPE_PATTERN
 from jastar_common.topology import EVENTS_EXCHANGE_NAME
-from jastar_booking.domain import events as booking_events
 from jastar_registry.domain import catalogue
 
 # served by the gateway at /asyncapi.yaml; docs/asyncapi.yaml links to it
@@ -107,15 +107,15 @@ def data_schemas():
     out = {}
     for kind in catalogue.KINDS.values():
         base = _kind_schema(kind)
-        for verb in ("created", "updated", "closed"):
+        for verb in REFERENCE_VERBS:
             schema = {**base, "properties": {**base["properties"], **(CHANGED if verb == "updated" else {})}}
             out[f"{kind.name}.{verb}"] = schema
     out["member.registered"] = MEMBER_SCHEMA
     out["member.updated"] = {**MEMBER_SCHEMA, "properties": {**MEMBER_SCHEMA["properties"], **CHANGED}}
     out["member.erased"] = {"type": "object", "required": ["member_id"],
                             "properties": {"member_id": {"type": "string", "format": "uuid"}}}
-    out.update({event: BOOKING_SCHEMA for event in booking_events.BOOKING_EVENTS})
-    out.update({event: WAITLIST_SCHEMA for event in booking_events.WAITLIST_EVENTS})
+    out.update({event: BOOKING_SCHEMA for event in BOOKING_EVENTS})
+    out.update({event: WAITLIST_SCHEMA for event in WAITLIST_EVENTS})
     return out
 
 

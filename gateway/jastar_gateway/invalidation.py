@@ -20,6 +20,7 @@ from kombu import Queue, binding
 from nameko.messaging import Consumer
 
 from jastar_common.consumer import SafeConsumer
+from jastar_common.contracts import REFERENCE_KINDS, every_event_of
 from jastar_common.topology import events_exchange
 
 from .cache import AVAILABILITY, CATALOGUE
@@ -29,9 +30,7 @@ log = logging.getLogger(__name__)
 QUEUE_PREFIX = "jastar.gateway.cache."
 # the registry's reference data (routing key = event type = "<kind>.<verb>");
 # member.* changes no slot or seat, and no catalogue answer
-REGISTRY_KINDS = ("region", "district", "centre", "space", "partner", "service", "specialist",
-                  "schedule", "programme", "session")
-ROUTING_KEYS = ("booking.#", "waitlist.#") + tuple(f"{kind}.*" for kind in REGISTRY_KINDS)
+ROUTING_KEYS = ("booking.#", "waitlist.#") + every_event_of(*REFERENCE_KINDS)
 
 
 def drop_cached_answers(event_type):
@@ -45,7 +44,7 @@ def drop_cached_answers(event_type):
     The catalogue comes from the registry itself, which publishes only after
     commit: a registry event makes it exact."""
     AVAILABILITY.invalidate_all()
-    if event_type.split(".", 1)[0] in REGISTRY_KINDS:
+    if event_type.split(".", 1)[0] in REFERENCE_KINDS:
         CATALOGUE.invalidate_all()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jastar_common.contracts import EMAIL, FULL_NAME, IIN, LANGUAGE, PHONE_LENGTH, TELEGRAM
 from jastar_common.validation import StrictSchema, UtcDateTime
 
 ID = validate.Length(1, 40)
@@ -62,7 +63,7 @@ class AvailabilityQuery(Page):
 
 
 class OtpRequest(StrictSchema):
-    phone = fields.String(required=True, validate=validate.Length(5, 40))
+    phone = fields.String(required=True, validate=PHONE_LENGTH)
     role = fields.String(load_default="member", validate=validate.OneOf(("member", "staff")))
 
 
@@ -70,33 +71,35 @@ class TokenRequest(OtpRequest):
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
 
 
+# member fields: the rules are jastar_common.contracts', as in the registry;
+# the registry also checks meaning (a Kazakh mobile, an IIN's digits)
 class Registration(StrictSchema):
-    full_name = fields.String(required=True, validate=validate.Length(2, 200))
+    full_name = fields.String(required=True, validate=FULL_NAME)
     birth_date = fields.Date(required=True)
-    phone = fields.String(required=True, validate=validate.Length(5, 40))
-    email = fields.String(allow_none=True, validate=validate.Length(max=254))
-    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    phone = fields.String(required=True, validate=PHONE_LENGTH)
+    email = fields.String(allow_none=True, validate=EMAIL)
+    telegram = fields.String(allow_none=True, validate=TELEGRAM)
     district_id = fields.String(allow_none=True, validate=ID)
-    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
-    language = fields.String(required=True, validate=validate.OneOf(("kk", "ru")))
+    iin = fields.String(allow_none=True, validate=IIN)
+    language = fields.String(required=True, validate=LANGUAGE)
     categories = fields.List(fields.String(validate=validate.Length(1, 40)))
     consent = fields.Boolean(required=True)
 
 
 class MemberChanges(StrictSchema):
-    full_name = fields.String(validate=validate.Length(2, 200))
+    full_name = fields.String(validate=FULL_NAME)
     birth_date = fields.Date()
-    phone = fields.String(validate=validate.Length(5, 40))
-    email = fields.String(allow_none=True, validate=validate.Length(max=254))
-    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    phone = fields.String(validate=PHONE_LENGTH)
+    email = fields.String(allow_none=True, validate=EMAIL)
+    telegram = fields.String(allow_none=True, validate=TELEGRAM)
     district_id = fields.String(allow_none=True, validate=ID)
-    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
-    language = fields.String(validate=validate.OneOf(("kk", "ru")))
+    iin = fields.String(allow_none=True, validate=IIN)
+    language = fields.String(validate=LANGUAGE)
     categories = fields.List(fields.String(validate=validate.Length(1, 40)))
 
 
 class MemberLookup(StrictSchema):
-    phone = fields.String(validate=validate.Length(5, 40))
+    phone = fields.String(validate=PHONE_LENGTH)
     iin = fields.String(validate=validate.Length(12, 12))
 
 
@@ -137,8 +140,8 @@ class DayQuery(Page):
 
 
 class NewStaff(StrictSchema):
-    phone = fields.String(required=True, validate=validate.Length(5, 40))
-    full_name = fields.String(required=True, validate=validate.Length(2, 200))
+    phone = fields.String(required=True, validate=PHONE_LENGTH)
+    full_name = fields.String(required=True, validate=FULL_NAME)
     role = fields.String(load_default="staff", validate=validate.OneOf(("staff", "admin")))
     centre_ids = fields.List(fields.String(validate=ID), load_default=list)
 

@@ -1,4 +1,5 @@
 """The centre desk (staff, per centre) and administration (admins)."""
+from jastar_common.contracts import REFERENCE_KINDS
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
@@ -8,8 +9,7 @@ from ..domain.access import ADMIN, DESK
 from ..http import route
 from . import page
 
-KINDS = ("region", "district", "centre", "space", "partner", "service", "specialist", "schedule",
-         "programme", "session")
+KINDS = REFERENCE_KINDS
 
 
 KIND_SCHEMAS = tuple(responses.CATALOGUE[kind] for kind in KINDS)  # one of them, by kind

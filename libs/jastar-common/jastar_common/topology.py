@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kombu import Exchange, Queue, binding
 
 from .config import setting
+from .contracts import BOOKING_COPIED_KINDS, REPORTS_COPIED_KINDS, every_event_of
 
 EVENTS_EXCHANGE_NAME = "jastar.events"
 UNROUTED_EXCHANGE_NAME = "jastar.events.unrouted"
@@ -50,17 +51,12 @@ class Subscription:
 SUBSCRIPTIONS = {
     s.key: s for s in [
         # booking keeps its own copy of the registry data it books against
-        Subscription("booking", "registry_changes", (
-            "district.*", "centre.*", "space.*", "service.*", "specialist.*",
-            "schedule.*", "programme.*", "session.*", "member.*",
-        )),
+        Subscription("booking", "registry_changes",
+                     every_event_of("district", *BOOKING_COPIED_KINDS, "member")),
         Subscription("notifications", "member_changes", ("member.*",)),
         Subscription("notifications", "booking_changes", ("booking.*", "waitlist.*")),
         # reports: facts from bookings and waitlists, grouped by registry objects
-        Subscription("reports", "registry_changes", (
-            "region.*", "district.*", "centre.*", "space.*", "partner.*", "service.*",
-            "specialist.*", "schedule.*", "member.*",
-        )),
+        Subscription("reports", "registry_changes", every_event_of(*REPORTS_COPIED_KINDS, "member")),
         Subscription("reports", "booking_changes", ("booking.*", "waitlist.*")),
         # integrators' webhooks may subscribe to any event type
         Subscription("notifications", "webhooks", ("#",)),

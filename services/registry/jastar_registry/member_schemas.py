@@ -2,16 +2,16 @@
 
 The schemas check shape, types and lengths (the lengths the gateway's
 schemas take) and that a phone is a Kazakh mobile number (libphonenumber's
-metadata, through jastar_common.phones); the domain (domain/registration.py)
+metadata: jastar_common.contracts.PHONE); the domain (domain/registration.py)
 normalises phone, email and Telegram, checks age, IIN, district and
 uniqueness. Output never carries the IIN beyond its masked form ("********1234").
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from jastar_common.phones import InvalidField, normalise_phone
+from jastar_common.contracts import EMAIL, FULL_NAME, IIN, LANGUAGE, PHONE, TELEGRAM
 from jastar_common.validation import StrictSchema
 
-from .domain.model import CATEGORIES, LANGUAGES, MEMBER_STATUSES
+from .domain.model import CATEGORIES, MEMBER_STATUSES
 from .schemas import SLUG
 
 __all__ = [
@@ -20,31 +20,18 @@ __all__ = [
     "MemberIdsSchema", "CONTACT_FIELDS", "MAX_MEMBERS_PER_CALL",
 ]
 
-FULL_NAME = validate.Length(2, 200)
-LANGUAGE = validate.OneOf(LANGUAGES)
 CATEGORY = validate.OneOf(CATEGORIES)
 STATUS = validate.OneOf(MEMBER_STATUSES)
-
-
-def _kazakh_mobile(value):
-    try:
-        normalise_phone(value)
-    except InvalidField as err:
-        raise ValidationError(err.message) from None
-
-
-# as written by people ("8 701 234-56-78"); the domain stores "+7 701 234 56 78"
-PHONE = validate.And(validate.Length(5, 40), _kazakh_mobile)
 
 
 class MemberRegistrationSchema(StrictSchema):
     full_name = fields.String(required=True, validate=FULL_NAME)
     birth_date = fields.Date(required=True)
     phone = fields.String(required=True, validate=PHONE)
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    telegram = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    email = fields.String(load_default=None, allow_none=True, validate=EMAIL)
+    telegram = fields.String(load_default=None, allow_none=True, validate=TELEGRAM)
     district_id = fields.String(load_default=None, allow_none=True, validate=SLUG)
-    iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    iin = fields.String(load_default=None, allow_none=True, validate=IIN)
     language = fields.String(required=True, validate=LANGUAGE)
     categories = fields.List(fields.String(validate=CATEGORY), load_default=list)
     # must be true: the domain refuses false, naming "consent" with the other fields
@@ -57,10 +44,10 @@ class MemberUpdateSchema(StrictSchema):
     full_name = fields.String(validate=FULL_NAME)
     birth_date = fields.Date()
     phone = fields.String(validate=PHONE)
-    email = fields.String(allow_none=True, validate=validate.Length(max=254))
-    telegram = fields.String(allow_none=True, validate=validate.Length(max=100))
+    email = fields.String(allow_none=True, validate=EMAIL)
+    telegram = fields.String(allow_none=True, validate=TELEGRAM)
     district_id = fields.String(allow_none=True, validate=SLUG)
-    iin = fields.String(allow_none=True, validate=validate.Length(max=20))
+    iin = fields.String(allow_none=True, validate=IIN)
     language = fields.String(validate=LANGUAGE)
     categories = fields.List(fields.String(validate=CATEGORY))
 
@@ -114,7 +101,7 @@ class MemberFactsSchema(StrictSchema):
 class MemberLookupSchema(StrictSchema):
     """Staff desk look-up: exactly one of phone, iin."""
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
-    iin = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    iin = fields.String(load_default=None, allow_none=True, validate=IIN)
 
     @validates_schema
     def _exactly_one(self, data, **kwargs):

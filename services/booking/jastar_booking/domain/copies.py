@@ -3,7 +3,8 @@ it starts empty, by a resync over RPC. Newer never loses to older: each copy
 remembers the time of what it came from."""
 from datetime import timezone
 
-COPIED_KINDS = ("centre", "space", "service", "specialist", "schedule", "programme", "session")
+from jastar_common.contracts import BOOKING_COPIED_KINDS as COPIED_KINDS
+
 CONSUMER = "booking.registry_changes"
 
 

@@ -16,18 +16,10 @@ where it applies: offer_expires_at (offered), booking_id (promoted).
 """
 from datetime import datetime
 
-from jastar_common import calendar
+from jastar_common import calendar, contracts
 from jastar_common.ages import age_band
 
-BOOKING_EVENTS = frozenset({
-    "booking.requested", "booking.confirmed", "booking.rejected", "booking.cancelled",
-    "booking.rescheduled", "booking.checked_in", "booking.no_show", "booking.completed",
-})
-WAITLIST_EVENTS = frozenset({
-    "waitlist.joined", "waitlist.offered", "waitlist.offer_expired", "waitlist.promoted",
-    "waitlist.declined", "waitlist.left",
-})
-EVENT_TYPES = BOOKING_EVENTS | WAITLIST_EVENTS
+EVENT_TYPES = contracts.EVENT_TYPES["booking"]
 
 
 def _iso(moment):

@@ -1,13 +1,16 @@
 """The registry's entities change state over their tables of transitions,
-and the catalogue's use cases ask access.py before they change anything."""
+the catalogue's use cases ask access.py before they change anything, and
+the settings are read when built."""
 from datetime import datetime, timezone
 
 import pytest
 
 from jastar_common.caller import Caller
 from jastar_common.errors import Conflict, NotAllowed, NotFound
+from jastar_common.settings import read
 from jastar_registry.domain import catalogue
 from jastar_registry.domain.model import Centre, Member
+from jastar_registry.settings import RegistrySettings
 
 from ..fakes import FakeUnitOfWork
 
@@ -81,3 +84,9 @@ def test_a_closed_object_cannot_be_updated_even_back_to_open():
     catalogue.close(uow, "centre", "karasai-yrc", now=LATER)
     with pytest.raises(Conflict):
         catalogue.update(uow, "centre", "karasai-yrc", {"status": "open"})
+
+
+def test_settings_read_the_age_range_when_built(monkeypatch):
+    assert RegistrySettings().member_ages == (14, 35)
+    monkeypatch.setenv("MEMBER_MIN_AGE", "16")
+    assert read(RegistrySettings).member_ages == (16, 35)

@@ -1,6 +1,8 @@
-"""Repositories over a SQLAlchemy session, and the registry's unit of work."""
-from sqlalchemy import String, cast, func, or_, select
+"""The registry's repositories, on the shared base (jastar_common.repository),
+and its unit of work."""
+from sqlalchemy import String, cast, func, or_
 
+from jastar_common.repository import Repository
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain import catalogue, model
@@ -13,65 +15,43 @@ _OPERATORS = {
 }
 
 
-class SqlRepository:
-    def __init__(self, session, entity):
-        self.session = session
-        self.entity = entity
-
-    def add(self, obj):
-        self.session.add(obj)
-
-    def get(self, obj_id):
-        return self.session.get(self.entity, obj_id)
-
-    def get_many(self, obj_ids):
-        """Those of these ids that exist, in one query."""
-        return list(self.session.scalars(select(self.entity).where(self.entity.id.in_(list(obj_ids)))))
+class CatalogueRepository(Repository):
+    """One kind of reference data (or the members): filters, a text query, pages."""
 
     def search(self, filters=None, q=None, search_fields=(), limit=50, offset=0):
+        """(items, total) matching every filter and, if given, the text q;
+        sessions by start time, the rest by id."""
         where = [self._condition(name, value) for name, value in (filters or {}).items()
                  if value is not None]
         if q and search_fields:
             pattern = f"%{q.lower()}%"
-            where.append(or_(*[func.lower(getattr(self.entity, name)).like(pattern)
-                               for name in search_fields]))
-        total = self.session.scalar(select(func.count()).select_from(self.entity).where(*where))
-        query = select(self.entity).where(*where).order_by(*self._order()).limit(limit).offset(offset)
-        return list(self.session.scalars(query)), total
-
-    def list(self, **filters):
-        return self.search(filters, limit=10_000)[0]
+            where.append(or_(*[func.lower(getattr(self.c, name)).like(pattern) for name in search_fields]))
+        order = (self.c.starts_at,) if hasattr(self.c, "starts_at") else ()
+        return self.page(*where, order_by=order, limit=limit, offset=offset)
 
     def _condition(self, name, value):
         for suffix, build in _OPERATORS.items():
             if name.endswith(suffix):
-                return build(getattr(self.entity, name.removesuffix(suffix)), value)
-        return getattr(self.entity, name) == value
-
-    def _order(self):
-        if hasattr(self.entity, "starts_at"):
-            return (self.entity.starts_at, self.entity.id)
-        return (self.entity.id,)
+                return build(getattr(self.c, name.removesuffix(suffix)), value)
+        return getattr(self.c, name) == value
 
 
-class MemberRepository(SqlRepository):
-    def __init__(self, session):
-        super().__init__(session, model.Member)
+class MemberRepository(CatalogueRepository):
+    entity = model.Member
 
     def get_by_phone(self, phone):
-        return self.session.scalar(select(model.Member).where(model.Member.phone == phone))
+        return next(iter(self.find(self.c.phone == phone)), None)
 
     def get_by_iin_hash(self, iin_hash):
-        return self.session.scalar(select(model.Member).where(model.Member.iin_hash == iin_hash))
+        return next(iter(self.find(self.c.iin_hash == iin_hash)), None)
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
     event_types = catalogue.EVENT_TYPES | model.MEMBER_EVENT_TYPES
 
     def _open(self, session):
-        self._repositories = {name: SqlRepository(session, kind.cls)
+        self._repositories = {name: CatalogueRepository(session, kind.cls)
                               for name, kind in catalogue.KINDS.items()}
-        self._repositories["region"] = SqlRepository(session, model.Region)
         self.members = MemberRepository(session)
         self.districts = self._repositories["district"]
         self.centres = self._repositories["centre"]

@@ -110,3 +110,18 @@ class SlotSchema(Schema):
     specialist_id = fields.String()
     space_id = fields.String()
     free = fields.Integer()
+
+
+class SeatsSchema(Schema):
+    """A session's (or a whole course's) seats: the row programme_seats gives."""
+    resource_id = fields.String()
+    seats_left = fields.Integer()
+    waiting = fields.Integer()
+    starts_at = fields.Function(lambda row: row["session"].starts_at.isoformat() if row["session"] else None)
+
+
+class ProgrammeSeatsSchema(Schema):
+    """(programme, rows) as the answer for a programme's availability."""
+    programme_id = fields.Function(lambda found: found[0].id)
+    whole_course = fields.Function(lambda found: found[0].whole_course)
+    items = fields.Function(lambda found: SeatsSchema(many=True).dump(found[1]))

@@ -55,11 +55,7 @@ class BookingService(JastarService):
         query = load(schemas.AvailabilitySchema(), query)
         uow, kind = self.db.unit_of_work(), query["kind"]
         if kind == "programme":
-            programme, rows = queries.programme_seats(uow, query["programme_id"])
-            return {"programme_id": programme.id, "whole_course": programme.whole_course, "items": [
-                {"resource_id": r["resource_id"], "seats_left": r["seats_left"], "waiting": r["waiting"],
-                 "starts_at": r["session"].starts_at.isoformat() if r["session"] else None}
-                for r in rows]}
+            return schemas.ProgrammeSeatsSchema().dump(queries.programme_seats(uow, query["programme_id"]))
         if kind == "consultation":
             slots = queries.consultation_slots(uow, query["service_id"], query.get("specialist_id"),
                                                query["date_from"], query["date_to"], self.settings.policy,

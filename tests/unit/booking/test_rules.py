@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from jastar_booking import schemas
 from jastar_booking.domain import bookings, copies, queries, sweeper, waitlist
 from jastar_booking.domain.model import Booking
 from jastar_booking.domain.policies import Policy
@@ -275,3 +276,11 @@ def test_only_the_centres_staff_see_the_line(full_course):
             queries.resource_waitlist(uow, caller, "s1")
     line, total = queries.resource_waitlist(uow, staff("c1"), "s1")
     assert [(e.member_id, e.place) for e in line] == [("m-001", 1), ("m-002", 2)] and total == 2
+
+
+def test_a_programmes_seats_answer_what_is_left_and_who_waits(full_course):
+    uow = full_course[0]
+    answer = schemas.ProgrammeSeatsSchema().dump(queries.programme_seats(uow, "course"))
+    assert answer == {"programme_id": "course", "whole_course": False, "items": [
+        {"resource_id": "s1", "seats_left": 0, "waiting": 2,
+         "starts_at": local(DAY, 10).isoformat()}]}  # as the registry gave it

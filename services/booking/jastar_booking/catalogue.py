@@ -13,7 +13,7 @@ import weakref
 from dataclasses import dataclass
 
 # every kind copied from the registry (members are copied apart, and not cached)
-from .domain.copies import COPIED_KINDS as CATALOGUE_KINDS  # noqa: F401 (repository reads it here)
+from jastar_common.contracts import BOOKING_COPIED_KINDS as CATALOGUE_KINDS  # noqa: F401 (for repository)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ EVENT_TYPES = set(yaml.safe_load((ROOT / "docs" / "asyncapi.yaml").read_text())[
 EVENT_KINDS = {t.split(".")[0] for t in EVENT_TYPES}
 CODE_ROOTS = [ROOT / "gateway", *sorted((ROOT / "services").iterdir()), *sorted((ROOT / "libs").iterdir())]
 PACKAGES = {p.name: p for base in CODE_ROOTS for p in base.glob("jastar_*") if p.is_dir()}
-SOURCES = "\n".join(p.read_text() for base in CODE_ROOTS for p in base.rglob("*.py"))
+SOURCES = "\n".join(p.read_text() for base in [*CODE_ROOTS, ROOT / "tests"] for p in base.rglob("*.py"))
 SCRIPTS = "\n".join(p.read_text() for base in CODE_ROOTS for p in base.glob("pyproject.toml"))
 FILE = re.compile(r"\.(py|md|ya?ml|sh|js|json|toml|txt|html)$")
 

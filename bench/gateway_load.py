@@ -21,8 +21,14 @@ the time from the booking's creation to its notification message being
 recorded (and sent) by the notifications service. Everything it started is
 stopped and dropped at the end, also on Ctrl-C or error.
 
-    .venv/bin/python bench/gateway_load.py [--duration 15] [--warmup 3]
-        [--concurrency 20 50] [--members 200] [--sample 300] [--quiet-wait 300] [--keep-logs]
+It also prints the notifications queues' depth 10 s into each booking
+window and at its end, and the CPU-ms per booking summed over the system's
+processes; with --py-spy DIR it profiles every service over each booking
+window (bench/probes.py; read with bench/profile_summary.py).
+
+    .venv/bin/python bench/gateway_load.py [--duration 15] [--booking-duration S] [--warmup 3]
+        [--concurrency 20 50] [--members 200] [--sample 300] [--py-spy DIR]
+        [--quiet-wait 300] [--keep-logs]
 
 A benchmark, not a test: it prints figures, never fails the build, and
 pytest does not collect it (testpaths = tests/). The reusable parts live next

@@ -99,6 +99,7 @@ def booking_rows(system, centre):
     return [dict(r) for r in rows]
 
 
+@pytest.mark.slow  # waits in real time for its slots to start (3 minutes, more near midnight)
 @pytest.mark.timeout(2400)  # near midnight in Almaty it first waits for the next day (up to 25 min)
 def test_report_figures_match_bookings_database_and_a_rebuild(system, new_pg_database):
     subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True, capture_output=True)

@@ -2,6 +2,7 @@
 and its unit of work."""
 from sqlalchemy import String, cast, func, or_
 
+from jastar_common.contracts import EVENT_TYPES
 from jastar_common.repository import Repository
 from jastar_common.uow import SqlUnitOfWork
 
@@ -47,7 +48,7 @@ class MemberRepository(CatalogueRepository):
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
-    event_types = catalogue.EVENT_TYPES | model.MEMBER_EVENT_TYPES
+    event_types = EVENT_TYPES["registry"]
 
     def _open(self, session):
         self._repositories = {name: CatalogueRepository(session, kind.cls)

@@ -5,6 +5,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from jastar_common.contracts import LANGUAGES
 from jastar_common.validation import StrictSchema, UtcDateTime
 
 from .domain import model
@@ -121,7 +122,7 @@ class SpecialistSchema(StrictSchema):
     partner_id = fields.String(load_default=None)
     centre_id = fields.String(load_default=None)
     service_ids = fields.List(fields.String(), load_default=list)
-    languages = fields.List(fields.String(validate=validate.OneOf(model.LANGUAGES)),
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)),
                             load_default=lambda: ["kk", "ru"], validate=validate.Length(min=1))
     status = _status()
 
@@ -148,7 +149,7 @@ class ProgrammeSchema(StrictSchema):
     min_age = fields.Integer(load_default=model.YOUTH_AGE[0])
     max_age = fields.Integer(load_default=model.YOUTH_AGE[1])
     target_group = fields.String(load_default=None, validate=validate.Length(1, 40))
-    languages = fields.List(fields.String(validate=validate.OneOf(model.LANGUAGES)),
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)),
                             load_default=lambda: ["kk", "ru"], validate=validate.Length(min=1))
     is_free = fields.Boolean(load_default=True)
     whole_course = fields.Boolean(load_default=False)
@@ -163,7 +164,7 @@ class SessionSchema(StrictSchema):
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(required=True)
     capacity = fields.Integer(load_default=None, validate=validate.Range(1, 5000))
-    language = fields.String(load_default="kk", validate=validate.OneOf(model.LANGUAGES))
+    language = fields.String(load_default="kk", validate=validate.OneOf(LANGUAGES))
     status = _status()
 
 

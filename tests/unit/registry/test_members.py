@@ -6,7 +6,7 @@ import pytest
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 from jastar_registry.crypto import IinVault
 from jastar_registry.domain import erasure, lookups, registration
-from jastar_registry.domain.model import MEMBER_EVENT_TYPES, District, Member
+from jastar_registry.domain.model import District, Member
 from jastar_registry.domain.validators import make_iin
 from jastar_registry.member_schemas import (
     MemberEligibilitySchema,
@@ -361,13 +361,6 @@ def test_eligibility_gives_booking_what_it_needs_only():
     assert MemberEligibilitySchema().load(dumped) == eligibility
     with pytest.raises(NotFound):
         lookups.member_eligibility(uow, "no-such-member")
-
-
-def test_event_types_are_the_three_member_events():
-    assert MEMBER_EVENT_TYPES == {"member.registered", "member.updated", "member.erased"}
-
-
-# --- Schemas -------------------------------------------------------------------
 
 
 def test_member_schema_dumps_only_the_masked_iin():

@@ -47,8 +47,6 @@ KINDS = {k.name: k for k in [
          _fields(model.Session), rules.check_session, search_fields=()),
 ]}
 
-EVENT_TYPES = frozenset(f"{kind}.{verb}" for kind in KINDS for verb in ("created", "updated", "closed"))
-
 
 def kind_of(name):
     try:

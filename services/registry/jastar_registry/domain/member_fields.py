@@ -3,10 +3,11 @@ each returns the clean value or raises InvalidField, and Errors collects them
 so that one InvalidInput names every bad field."""
 from datetime import date, datetime
 
+from jastar_common.contracts import LANGUAGES
 from jastar_common.errors import InvalidInput
 
 from . import validators
-from .model import CATEGORIES, LANGUAGES
+from .model import CATEGORIES
 from .validators import InvalidField
 
 

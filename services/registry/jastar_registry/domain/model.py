@@ -17,7 +17,6 @@ SINGLE_BOOKING_SPACES = ("recording_studio", "podcast_zone")  # one booking at a
 TOPICS = ("jobs", "housing", "own_business", "health", "psychologist", "lawyer", "state_programmes")
 PARTNER_KINDS = ("career_centre", "bank", "health_centre", "state_body", "ngo", "business", "other")
 PROGRAMME_KINDS = ("course", "event", "training")
-LANGUAGES = ("kk", "ru")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 YOUTH_AGE = (14, 35)
 
@@ -215,7 +214,6 @@ class Session(Listed):
 CATEGORIES = ("young_women_and_mothers", "student", "job_seeker", "young_parent", "disability")
 MEMBER_STATUSES = ("active", "erased")
 MEMBER_TRANSITIONS = {"active": {"erased"}, "erased": set()}
-MEMBER_EVENT_TYPES = frozenset({"member.registered", "member.updated", "member.erased"})
 
 # What erasure wipes; none of it may ever appear in an event.
 PERSONAL_FIELDS = ("full_name", "birth_date", "phone", "email", "telegram",

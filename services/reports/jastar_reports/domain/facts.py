@@ -12,9 +12,9 @@ import hmac
 from datetime import datetime, timezone
 
 from jastar_common.calendar import local_date
+from jastar_common.contracts import REPORTS_COPIED_KINDS
 
-COPIED_KINDS = ("region", "district", "centre", "space", "partner", "service", "specialist",
-                "schedule")
+COPIED_KINDS = REPORTS_COPIED_KINDS
 BOOKING_RANK = {"pending": 0, "confirmed": 1, "checked_in": 2, "completed": 3, "no_show": 3,
                 "cancelled": 3, "rejected": 3}
 WAITLIST_RANK = {"waiting": 0, "offered": 1, "accepted": 2, "declined": 2, "expired": 2, "left": 2}

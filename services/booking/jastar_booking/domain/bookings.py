@@ -220,13 +220,8 @@ def _space_time(uow, booking, starts_at, ends_at, now, policy):
 
 
 def check_in(uow, caller, booking_id, policy, now):
-    with uow:
-        booking = _visible(uow, caller, booking_id, for_change=True)
-        access.check_staff(caller, booking.centre_id)
-        uow.lock(lock_key(booking.kind, booking.resource_id))
-        announce(uow, booking, booking.check_in(now, policy.check_in_opens))
-        uow.commit()
-        return booking
+    """Staff check a member in, from shortly before the start to the end."""
+    return _at_the_desk(uow, caller, booking_id, lambda booking: booking.check_in(now, policy.check_in_opens))
 
 
 def release_member(uow, member_id, policy, now):
@@ -246,22 +241,22 @@ def release_member(uow, member_id, policy, now):
 
 def mark_no_show(uow, caller, booking_id, now):
     """Staff mark a member as not come (the sweeper does it after the grace)."""
-    with uow:
-        booking = _visible(uow, caller, booking_id, for_change=True)
-        access.check_staff(caller, booking.centre_id)
-        uow.lock(lock_key(booking.kind, booking.resource_id))
-        announce(uow, booking, booking.mark_no_show(now))
-        uow.commit()
-        return booking
+    return _at_the_desk(uow, caller, booking_id, lambda booking: booking.mark_no_show(now))
 
 
 def decide(uow, caller, booking_id, approve, reason, now):
     """Staff approve or reject a pending booking (spaces that need approval)."""
+    return _at_the_desk(uow, caller, booking_id,
+                        lambda booking: booking.approve(now) if approve else booking.reject(now, reason))
+
+
+def _at_the_desk(uow, caller, booking_id, transition):
+    """A change only the booking centre's staff make, under the resource's lock."""
     with uow:
         booking = _visible(uow, caller, booking_id, for_change=True)
         access.check_staff(caller, booking.centre_id)
         uow.lock(lock_key(booking.kind, booking.resource_id))
-        announce(uow, booking, booking.approve(now) if approve else booking.reject(now, reason))
+        announce(uow, booking, transition(booking))
         uow.commit()
         return booking
 

@@ -46,7 +46,7 @@ def begin(uow, caller, key, print_, now=None):
         keys.forget_older_than(now - timedelta(hours=KEEP_HOURS))
         # an abandoned claim of the same request is taken over
         claimed = keys.claim(caller, key, print_, now) or keys.take_over(caller, key, print_, now, LEASE_SECONDS)
-        row = None if claimed else keys.get(caller, key)
+        row = None if claimed else keys.claim_of(caller, key)
         uow.commit()
     if claimed:
         return None

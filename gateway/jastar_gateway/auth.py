@@ -5,47 +5,34 @@ JWTs: HS256 only (fixed here, never taken from the token), and exp, iat, sub
 and aud are required. Anything presented that does not verify is a 401:
 a broken credential is never treated as no credential."""
 import hmac
-import logging
 from datetime import timedelta
 
 import jwt
 
 from jastar_common.caller import Caller
 from jastar_common.clock import utcnow
-from jastar_common.config import setting
 
 from .domain.access import ANONYMOUS as NOBODY, BOOTSTRAP_ADMIN, TOKEN_ROLES, Unauthenticated
-
-log = logging.getLogger(__name__)
+from .settings import DEV_SECRET  # noqa: F401  (tests sign tokens as a development gateway would)
 
 ALGORITHM = "HS256"
 AUDIENCE = "jastar-hub"
 ISSUER = "jastar-gateway"
-DEV_SECRET = "dev-only-jwt-secret-never-use-in-production"
 ANONYMOUS = Caller(NOBODY)
 
 
-def jwt_secret():
-    secret = setting("JWT_SECRET")
-    if secret:
-        return secret
-    if setting("JASTAR_ENV", "development") == "production":
-        raise RuntimeError("JWT_SECRET is not set")
-    return DEV_SECRET
-
-
-def issue_token(subject, role, centre_ids=(), ttl=None):
+def issue_token(settings, subject, role, centre_ids=(), ttl=None):
     now = utcnow()
-    ttl = ttl or timedelta(seconds=setting("JWT_TTL_SECONDS", 3600, int))
+    ttl = ttl or timedelta(seconds=settings.jwt_ttl_seconds)
     claims = {"sub": subject, "role": role, "aud": AUDIENCE, "iss": ISSUER, "iat": now, "exp": now + ttl}
     if centre_ids:
         claims["centre_ids"] = list(centre_ids)
-    return jwt.encode(claims, jwt_secret(), algorithm=ALGORITHM), int(ttl.total_seconds())
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM), int(ttl.total_seconds())
 
 
-def caller_from_token(token):
+def caller_from_token(settings, token):
     try:
-        claims = jwt.decode(token, jwt_secret(), algorithms=[ALGORITHM], audience=AUDIENCE,
+        claims = jwt.decode(token, settings.jwt_secret, algorithms=[ALGORITHM], audience=AUDIENCE,
                             issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud"]})
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"invalid token: {exc.__class__.__name__}") from None
@@ -55,8 +42,8 @@ def caller_from_token(token):
     return Caller(role, claims["sub"], tuple(claims.get("centre_ids") or ()))
 
 
-def caller_from_api_key(key, check_integrator_key):
-    admin_key = setting("ADMIN_API_KEY")
+def caller_from_api_key(settings, key, check_integrator_key):
+    admin_key = settings.admin_api_key
     if admin_key and hmac.compare_digest(key.encode(), admin_key.encode()):
         return Caller("admin", BOOTSTRAP_ADMIN)
     key_id = check_integrator_key(key)
@@ -65,7 +52,7 @@ def caller_from_api_key(key, check_integrator_key):
     return Caller("integrator", key_id)
 
 
-def identify(headers, check_integrator_key):
+def identify(settings, headers, check_integrator_key):
     """The Caller for a request's headers (ANONYMOUS when it presents nothing)."""
     authorization = headers.get("Authorization", "")
     api_key = headers.get("X-Api-Key", "")
@@ -73,8 +60,8 @@ def identify(headers, check_integrator_key):
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("use Authorization: Bearer <token>")
-        return caller_from_token(token.strip())
+        return caller_from_token(settings, token.strip())
     if api_key:
-        return caller_from_api_key(api_key, check_integrator_key)
+        return caller_from_api_key(settings, api_key, check_integrator_key)
     return ANONYMOUS
 

@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from marshmallow import ValidationError
 from nameko.extensions import SharedExtension
@@ -18,7 +19,6 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers import Request, Response
 
 from jastar_common.caller import CALLER_KEY
-from jastar_common.config import setting
 from jastar_common.dependencies import database_of
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput
 from jastar_common.logging import CORRELATION_KEY
@@ -29,6 +29,7 @@ from . import auth, idempotency, problems
 from .domain import access, accounts
 from .i18n import language_of
 from .ratelimit import RateLimiter
+from .settings import settings_of
 
 log = logging.getLogger("jastar.access")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -61,8 +62,8 @@ def request_id_of(request):
     return given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def cors_headers(request):
-    allowed = [o.strip() for o in setting("CORS_ORIGINS", "").split(",") if o.strip()]
+def cors_headers(request, settings):
+    allowed = settings.allowed_origins
     origin = request.headers.get("Origin")
     if not origin or not allowed or ("*" not in allowed and origin not in allowed):
         return {}
@@ -71,12 +72,12 @@ def cors_headers(request):
             "Access-Control-Expose-Headers": "X-Request-Id, Retry-After"}
 
 
-def finish(request, response, request_id):
+def finish(request, response, request_id, settings):
     response.headers[REQUEST_ID_HEADER] = request_id
     # every answer says its language (problem texts are translated) and that it depends on it
     response.headers["Content-Language"] = language_of(request.headers.get("Accept-Language"))
     response.vary.add("Accept-Language")
-    for key, value in cors_headers(request).items():
+    for key, value in cors_headers(request, settings).items():
         if key == "Vary":
             response.vary.add(value)
         else:
@@ -94,11 +95,11 @@ def log_request(request, route, status, elapsed):
         "caller": getattr(request.environ.get("jastar.caller"), "kind", None)})
 
 
-def drain(request):
+def drain(request, settings):
     """Read what is left of the body (up to DRAIN_BODY_BYTES) before answering:
     a client still sending it would otherwise see its connection reset instead
     of reading the answer (a 413 above all)."""
-    bound = setting("DRAIN_BODY_BYTES", 16 * 1024 * 1024, int)
+    bound = settings.drain_body_bytes
     if (request.content_length or 0) > bound:
         return  # too much to read: the connection is closed on it
     request.shallow = False
@@ -115,12 +116,13 @@ class ProblemWsgiApp(WsgiApp):
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             environ["wsgi.input_terminated"] = True  # the server de-chunks it: read it to its end
         started = time.monotonic()
+        settings = self.server.settings
         request = Request(environ, shallow=True)
         request_id = request_id_of(request)
         environ["jastar.request_id"] = request_id
         adapter = self.url_map.bind_to_environ(environ)
         if request.method == "OPTIONS":
-            response, route = self._options(request, adapter), "(options)"
+            response, route = self._options(request, adapter, settings), "(options)"
         else:
             try:
                 provider, values = adapter.match()
@@ -129,13 +131,14 @@ class ProblemWsgiApp(WsgiApp):
                     exc, language_of(request.headers.get("Accept-Language"))), "(unmatched)"
             else:
                 request.path_values = values
-                return finish(request, provider.handle_request(request), request_id)(environ, start_response)
-        drain(request)
+                response = provider.handle_request(request)
+                return finish(request, response, request_id, settings)(environ, start_response)
+        drain(request, settings)
         log_request(request, route, response.status_code, time.monotonic() - started)
-        return finish(request, response, request_id)(environ, start_response)
+        return finish(request, response, request_id, settings)(environ, start_response)
 
     @staticmethod
-    def _options(request, adapter):
+    def _options(request, adapter, settings):
         """A CORS preflight (or a plain OPTIONS): the methods of that path."""
         try:
             methods = sorted(set(adapter.allowed_methods()) | {"OPTIONS"})
@@ -144,7 +147,7 @@ class ProblemWsgiApp(WsgiApp):
         if not methods or methods == ["OPTIONS"]:
             return problems.from_exception(NotFound(), language_of(request.headers.get("Accept-Language")))
         headers = {"Allow": ", ".join(methods)}
-        if cors_headers(request):
+        if cors_headers(request, settings):
             headers.update({
                 "Access-Control-Allow-Methods": ", ".join(methods),
                 "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, If-None-Match, "
@@ -166,6 +169,10 @@ class ProblemWebServer(WebServer):
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
 
+    @property
+    def settings(self):
+        return settings_of(self.container)
+
     def context_data_from_headers(self, request):
         # travels with every RPC the request causes: who asks, in which language, under which id
         return {CORRELATION_KEY: request.environ["jastar.request_id"],
@@ -181,11 +188,17 @@ class Gatekeeper(SharedExtension):
     def setup(self):
         database = database_of(self.container)
         self.unit_of_work = database.unit_of_work if database else None
-        self.limiter = RateLimiter(rate=setting("RATE_LIMIT_PER_SECOND", 20.0, float),
-                                   burst=setting("RATE_LIMIT_BURST", 40, int))
+
+    @property
+    def settings(self):
+        return settings_of(self.container)  # built by the service's Settings, at its setup
+
+    @cached_property
+    def limiter(self):
+        return RateLimiter(rate=self.settings.rate_limit_per_second, burst=self.settings.rate_limit_burst)
 
     def check_integrator_key(self, key):
-        return accounts.check_api_key(self.unit_of_work(), key, auth.jwt_secret())
+        return accounts.check_api_key(self.unit_of_work(), key, self.settings.jwt_secret)
 
     def check_account_active(self, caller):
         if access.needs_account(caller):
@@ -214,7 +227,7 @@ class JsonRoute(HttpRequestHandler):
             response = self._http_details(request, response)
         except Exception as exc:  # a problem+json 500 (logged), never the server's bare one
             response = problems.from_exception(exc, language)
-        drain(request)
+        drain(request, self.gatekeeper.settings)
         log_request(request, self.url, response.status_code, time.monotonic() - started)
         return response
 
@@ -258,7 +271,7 @@ class JsonRoute(HttpRequestHandler):
         return response
 
     def _admit(self, request):
-        caller = auth.identify(request.headers, self.gatekeeper.check_integrator_key)
+        caller = auth.identify(self.gatekeeper.settings, request.headers, self.gatekeeper.check_integrator_key)
         self.gatekeeper.check_account_active(caller)
         request.environ["jastar.caller"] = caller
         client = caller.id or request.remote_addr or "unknown"
@@ -266,7 +279,7 @@ class JsonRoute(HttpRequestHandler):
         if wait:
             raise problems.TooManyRequests(retry_after=max(1, round(wait)))
         access.require(caller, self.doc.roles)
-        limit = setting("MAX_BODY_BYTES", 64 * 1024, int)
+        limit = self.gatekeeper.settings.max_body_bytes
         if (request.content_length or 0) > limit:
             raise problems.PayloadTooLarge(limit)
         _storable(request.path_values, "path")

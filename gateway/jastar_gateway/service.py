@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.clock import Clock
-from jastar_common.config import setting
 from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
+from jastar_common.settings import Settings
 from jastar_common.tracing import Tracing
 
 from . import docs_page, openapi, responses
@@ -26,6 +26,7 @@ from .routes.members import MemberRoutes
 from .routes.public import PublicRoutes
 from .routes.reports import ReportRoutes
 from .routes.staff import StaffRoutes
+from .settings import GatewaySettings
 from .webapp import WebAppRoutes
 
 BACKEND_SERVICES = ("registry", "booking", "notifications", "reports")
@@ -39,7 +40,7 @@ class MetaRoutes:
     @route("GET", "/ready", "RabbitMQ and every service answer (else 503 naming what is down)", "meta",
            response=responses.Ready)
     def ready(self, request):
-        timeout = setting("READY_TIMEOUT_SECONDS", 2, float)
+        timeout = self.settings.ready_timeout_seconds
         language = request.environ["jastar.language"]
         if not broker_answers(timeout):  # then every service would look down: name the cause
             return problem(503, "not_ready", "down: broker", language, retry_after=5,
@@ -95,6 +96,7 @@ class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes,
     rpc = ClusterRpc()
     uow = UnitsOfWork()
     now = Clock()
+    settings = Settings(GatewaySettings)
     correlation = Correlation()
     observability = Observability()
     tracing = Tracing()

@@ -16,10 +16,10 @@ from pathlib import Path
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
-from jastar_common.config import setting
 from jastar_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 from .http import ProblemWebServer, request_id_of
+from .settings import WEB_DEFAULT
 
 log = logging.getLogger("jastar.access")
 SERVED = ("app", "messages", "style.css", "favicon.svg")  # what of web/ a browser may fetch (not the test kit)
@@ -28,9 +28,9 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def web_root():
-    default = Path(__file__).resolve().parents[2] / "web"
-    return Path(setting("WEB_ROOT", str(default)))
+def web_root(settings=None):
+    """web/ of this checkout, unless the settings say where (WEB_ROOT)."""
+    return Path(settings.web_root if settings else WEB_DEFAULT)
 
 
 class Asset:
@@ -94,10 +94,10 @@ class WebApp:
 _APP = {}
 
 
-def app():
+def app(settings):
     """Built once per process, on first use (the gateway may start without web/)."""
     if "app" not in _APP:
-        _APP["app"] = WebApp(web_root())
+        _APP["app"] = WebApp(web_root(settings))
     return _APP["app"]
 
 
@@ -109,7 +109,7 @@ class WebRoute(HttpRequestHandler):
     def handle_request(self, request):
         started = time.monotonic()
         request.environ["jastar.request_id"] = request_id_of(request)
-        response = self.serve(request, request.path_values)
+        response = self.serve(request, request.path_values, app(self.server.settings))
         elapsed = time.monotonic() - started
         HTTP_REQUESTS.labels(self.url, request.method, str(response.status_code)).inc()
         HTTP_LATENCY.labels(self.url).observe(elapsed)
@@ -119,8 +119,7 @@ class WebRoute(HttpRequestHandler):
         return response
 
     @staticmethod
-    def serve(request, values):
-        web = app()
+    def serve(request, values, web):
         if request.path == "/favicon.ico":  # asked for by browsers whatever the page says
             return web.response(request, web.icon, "public, max-age=86400")
         if "name" not in values:

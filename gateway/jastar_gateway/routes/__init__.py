@@ -2,7 +2,6 @@
 import eventlet
 
 from jastar_common.caller import CALLER_KEY, SYSTEM
-from jastar_common.config import setting
 from jastar_common.rpc import DEADLINE_KEY, with_deadline
 
 from ..cache import AVAILABILITY
@@ -21,7 +20,7 @@ class Calls:
         """One RPC, as the request's caller, with a deadline: a service that is
         down or slow becomes a 503. `as_system` is for the gateway's own
         look-ups (is this phone registered?), never for the client's wishes."""
-        timeout = timeout or setting("RPC_TIMEOUT_SECONDS", 10, float)
+        timeout = timeout or self.settings.rpc_timeout_seconds
         context = self.rpc.context_data  # the worker's: every RPC carries it as headers
         saved = context.get(CALLER_KEY)
         if as_system:

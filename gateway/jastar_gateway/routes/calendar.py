@@ -8,7 +8,6 @@ from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from jastar_common.caller import CALLER_KEY, Caller
-from jastar_common.config import setting
 from jastar_common.errors import NotFound
 
 from .. import auth, ical
@@ -30,10 +29,6 @@ class CalendarFeed(Schema):
                        "your bookings, so POST again for a new one or DELETE to revoke it"})
 
 
-def _feed_cache():
-    return setting("CALENDAR_FEED_CACHE_SECONDS", 300, int)
-
-
 class CalendarRoutes:
     @route("GET", "/v1/me/bookings/<string:booking_id>.ics", "One of my bookings as an iCalendar file "
            "(Asia/Almaty times, the centre's address)", "members", roles=MEMBER,
@@ -51,7 +46,7 @@ class CalendarRoutes:
     @route("POST", "/v1/me/calendar-feed", "A private calendar feed URL of my bookings (replaces the "
            "one I had)", "members", roles=MEMBER, status=201, response=CalendarFeed, location="{url}")
     def new_calendar_feed(self, request):
-        token = calendar_feeds.new_calendar_feed(self.uow(), self._me(request), auth.jwt_secret(),
+        token = calendar_feeds.new_calendar_feed(self.uow(), self._me(request), self.settings.jwt_secret,
                                                  now=self.now())
         return {"url": f"{request.host_url.rstrip('/')}/v1/calendar/{token}.ics"}
 
@@ -64,7 +59,7 @@ class CalendarRoutes:
     @route("GET", "/v1/calendar/<string:token>.ics", "A member's calendar feed: the unguessable token "
            "in the URL is its only key", "members", response="iCalendar", content_type="text/calendar")
     def calendar_feed(self, request, token):
-        member_id = calendar_feeds.calendar_feed_member(self.uow(), token, auth.jwt_secret())
+        member_id = calendar_feeds.calendar_feed_member(self.uow(), token, self.settings.jwt_secret)
         if member_id is None:
             raise NotFound("no such calendar feed", entity="calendar_feed")
         # from here on the request is the member's own: the services check what it may read
@@ -78,7 +73,7 @@ class CalendarRoutes:
                 break
         body = self._ics(member_id, bookings[:FEED_BOOKINGS], name="Jastar Hub")
         return Response(body, content_type=ical.CONTENT_TYPE,
-                        headers={"Cache-Control": f"private, max-age={_feed_cache()}"})
+                        headers={"Cache-Control": f"private, max-age={self.settings.calendar_feed_cache_seconds}"})
 
     def _ics(self, member_id, bookings, name=None):
         """The calendar of these bookings in the member's language (an erased

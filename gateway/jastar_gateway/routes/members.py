@@ -5,7 +5,6 @@ from datetime import timedelta
 import eventlet
 
 from jastar_common.caller import Caller
-from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotFound
 from jastar_common.phones import InvalidField, normalise_phone
 
@@ -31,11 +30,9 @@ class MemberRoutes:
     def send_code(self, request):
         body = request.jastar_body
         phone = _phone(body["phone"])
-        ttl = timedelta(seconds=setting("LOGIN_CODE_TTL_SECONDS", 300, int))
+        ttl = timedelta(seconds=self.settings.login_code_ttl_seconds)
         answer = {"sent": True, "expires_in": int(ttl.total_seconds())}
-        echo = setting("LOGIN_CODE_ECHO", "false") == "true" and \
-            setting("JASTAR_ENV", "development") != "production"
-        if echo:  # development and tests only: there is no SMS provider
+        if self.settings.echo_login_codes:
             code = self._send_code(phone, body["role"], ttl)
             if code:
                 answer["code"] = code
@@ -48,8 +45,8 @@ class MemberRoutes:
         subject = self._subject(phone, role)
         if subject is None:
             return None  # say nothing about who is registered
-        code = sign_in.new_login_code(self.uow(), phone, auth.jwt_secret(), ttl,
-                                      setting("LOGIN_CODES_PER_HOUR", 5, int), now=self.now())
+        code = sign_in.new_login_code(self.uow(), phone, self.settings.jwt_secret, ttl,
+                                      self.settings.login_codes_per_hour, now=self.now())
         if code is not None:
             self.call("notifications", "send_login_code", phone, code, subject[1], as_system=True)
         return code
@@ -80,10 +77,10 @@ class MemberRoutes:
         phone = _phone(body["phone"])
         subject = self._subject(phone, body["role"])
         if subject is None or not sign_in.use_login_code(self.uow(), phone, body["code"],
-                                                         auth.jwt_secret(), now=self.now()):
+                                                         self.settings.jwt_secret, now=self.now()):
             raise Unauthenticated("wrong or expired code")
         caller = subject[0]
-        token, ttl = auth.issue_token(caller.id, caller.kind, caller.centre_ids)
+        token, ttl = auth.issue_token(self.settings, caller.id, caller.kind, caller.centre_ids)
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
     @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",

@@ -3,7 +3,6 @@ import json
 from datetime import datetime, timedelta
 
 from jastar_common.calendar import ALMATY
-from jastar_common.config import setting
 from jastar_common.errors import InvalidInput
 
 from .. import responses, schemas
@@ -14,14 +13,6 @@ from . import page
 
 REFERENCE = "public, max-age=60"  # reference data changes seldom; ETag revalidates
 LIVE = "no-cache"  # seats left change: always revalidate (a 304 when they did not)
-
-
-def _catalogue_ttl():
-    return setting("CATALOGUE_CACHE_SECONDS", 5.0, float)
-
-
-def _availability_ttl():
-    return setting("AVAILABILITY_CACHE_SECONDS", 5.0, float)
 
 
 def _listing(kind, path, summary):
@@ -39,13 +30,13 @@ class PublicRoutes:
     def catalogue(self, *call):
         """A registry read, shared for a few seconds by everyone who asks the same."""
         key = json.dumps(call, sort_keys=True, default=str)
-        return CATALOGUE.get_or_call(key, _catalogue_ttl(), lambda: self.call("registry", *call))
+        return CATALOGUE.get_or_call(key, self.settings.catalogue_cache_seconds, lambda: self.call("registry", *call))
 
     def booking_availability(self, ask):
         """Booking's answer to exactly this request (dates already resolved),
         shared until a booking or registry event drops it (invalidation.py)."""
         key = json.dumps(ask, sort_keys=True, default=str)
-        return AVAILABILITY.get_or_call(key, _availability_ttl(),
+        return AVAILABILITY.get_or_call(key, self.settings.availability_cache_seconds,
                                         lambda: self.call("booking", "availability", ask))
 
     list_districts = _listing("district", "districts", "Districts of Almaty region, with youth numbers where known")

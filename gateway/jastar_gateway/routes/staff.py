@@ -157,7 +157,7 @@ class StaffRoutes:
            location="/v1/api-keys/{id}")
     def create_api_key(self, request):
         return accounts.create_api_key(self.uow(), request.jastar_body["name"],
-                                       auth.jwt_secret(), now=self.now())
+                                       self.settings.jwt_secret, now=self.now())
 
     @route("GET", "/v1/api-keys", "Integrators' API keys (never the keys themselves)", "admin",
            roles=ADMIN, query=schemas.Page, response=responses.ApiKeyPage)

@@ -9,7 +9,9 @@ import jwt
 import pytest
 
 from jastar_common.caller import Caller
+from jastar_common.settings import read
 from jastar_gateway import auth
+from jastar_gateway.settings import GatewaySettings
 
 SECRET = "unit-test-secret-" + "0123456789abcdef" * 4
 
@@ -18,6 +20,11 @@ SECRET = "unit-test-secret-" + "0123456789abcdef" * 4
 def secret(monkeypatch):
     monkeypatch.setenv("JWT_SECRET", SECRET)
     monkeypatch.delenv("JASTAR_ENV", raising=False)
+
+
+def settings():
+    """The gateway's settings as its setup would build them from this environment."""
+    return read(GatewaySettings)
 
 
 def claims(**changes):
@@ -45,14 +52,14 @@ def unsigned(payload):
 # --- round trips --------------------------------------------------------------
 
 def test_a_member_token_round_trips():
-    token, ttl = auth.issue_token("member-1", "member")
+    token, ttl = auth.issue_token(settings(), "member-1", "member")
     assert ttl == 3600
-    assert auth.caller_from_token(token) == Caller("member", "member-1", ())
+    assert auth.caller_from_token(settings(), token) == Caller("member", "member-1", ())
 
 
 def test_a_staff_token_carries_its_centres():
-    token, _ = auth.issue_token("staff-1", "staff", ["karasai-yrc"], ttl=timedelta(minutes=2))
-    assert auth.caller_from_token(token) == Caller("staff", "staff-1", ("karasai-yrc",))
+    token, _ = auth.issue_token(settings(), "staff-1", "staff", ["karasai-yrc"], ttl=timedelta(minutes=2))
+    assert auth.caller_from_token(settings(), token) == Caller("staff", "staff-1", ("karasai-yrc",))
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "HS256"
     body = jwt.decode(token, options={"verify_signature": False})
@@ -61,13 +68,13 @@ def test_a_staff_token_carries_its_centres():
 
 
 def test_an_admin_token_round_trips():
-    token, _ = auth.issue_token("admin-1", "admin")
-    assert auth.caller_from_token(token) == Caller("admin", "admin-1", ())
+    token, _ = auth.issue_token(settings(), "admin-1", "admin")
+    assert auth.caller_from_token(settings(), token) == Caller("admin", "admin-1", ())
 
 
 def test_the_ttl_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("JWT_TTL_SECONDS", "90")
-    _, ttl = auth.issue_token("member-1", "member")
+    _, ttl = auth.issue_token(settings(), "member-1", "member")
     assert ttl == 90
 
 
@@ -75,7 +82,7 @@ def test_production_refuses_to_run_without_a_secret(monkeypatch):
     monkeypatch.delenv("JWT_SECRET")
     monkeypatch.setenv("JASTAR_ENV", "production")
     with pytest.raises(RuntimeError):
-        auth.issue_token("member-1", "member")
+        auth.issue_token(settings(), "member-1", "member")
 
 
 # --- tampering: each is a 401 ----------------------------------------------------
@@ -86,7 +93,7 @@ def _expired():
 
 
 def _flipped_payload():
-    token, _ = auth.issue_token("member-1", "member")
+    token, _ = auth.issue_token(settings(), "member-1", "member")
     header, payload, signature = token.split(".")
     forged = b64({**jwt.decode(token, options={"verify_signature": False}), "sub": "member-2"})
     return f"{header}.{forged}.{signature}"
@@ -118,7 +125,7 @@ TAMPERED = {
 @pytest.mark.parametrize("case", sorted(TAMPERED))
 def test_a_tampered_token_is_unauthenticated(case):
     with pytest.raises(auth.Unauthenticated):
-        auth.caller_from_token(TAMPERED[case]())
+        auth.caller_from_token(settings(), TAMPERED[case]())
 
 
 # --- identify: which credential, and broken ones are never anonymous ---------------
@@ -128,23 +135,23 @@ def no_integrators(key):
 
 
 def test_nothing_presented_is_anonymous():
-    assert auth.identify({}, no_integrators) is auth.ANONYMOUS
+    assert auth.identify(settings(), {}, no_integrators) is auth.ANONYMOUS
 
 
 @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", "garbage"])
 def test_a_malformed_authorization_header_is_unauthenticated(header):
     with pytest.raises(auth.Unauthenticated):
-        auth.identify({"Authorization": header}, no_integrators)
+        auth.identify(settings(), {"Authorization": header}, no_integrators)
 
 
 def test_a_bearer_token_identifies_its_subject():
-    token, _ = auth.issue_token("member-9", "member")
-    assert auth.identify({"Authorization": f"Bearer {token}"}, no_integrators).id == "member-9"
+    token, _ = auth.issue_token(settings(), "member-9", "member")
+    assert auth.identify(settings(), {"Authorization": f"Bearer {token}"}, no_integrators).id == "member-9"
 
 
 def test_the_admin_key_is_the_bootstrap_admin(monkeypatch):
     monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
-    assert auth.identify({"X-Api-Key": "the-admin-key"}, no_integrators) == Caller("admin", "bootstrap-admin")
+    assert auth.identify(settings(), {"X-Api-Key": "the-admin-key"}, no_integrators) == Caller("admin", "bootstrap-admin")
 
 
 def test_an_integrator_key_is_checked_by_the_callback(monkeypatch):
@@ -155,23 +162,23 @@ def test_an_integrator_key_is_checked_by_the_callback(monkeypatch):
         seen.append(key)
         return "key-1" if key == "jh_key-1.secret" else None
 
-    assert auth.identify({"X-Api-Key": "jh_key-1.secret"}, check) == Caller("integrator", "key-1")
+    assert auth.identify(settings(), {"X-Api-Key": "jh_key-1.secret"}, check) == Caller("integrator", "key-1")
     with pytest.raises(auth.Unauthenticated):
-        auth.identify({"X-Api-Key": "jh_key-1.wrong"}, check)
+        auth.identify(settings(), {"X-Api-Key": "jh_key-1.wrong"}, check)
     with pytest.raises(auth.Unauthenticated):
-        auth.identify({"X-Api-Key": "the-admin-key-but-longer"}, check)
+        auth.identify(settings(), {"X-Api-Key": "the-admin-key-but-longer"}, check)
     assert seen == ["jh_key-1.secret", "jh_key-1.wrong", "the-admin-key-but-longer"]
 
 
 def test_no_admin_key_configured_means_no_bootstrap_admin(monkeypatch):
     monkeypatch.delenv("ADMIN_API_KEY", raising=False)
     with pytest.raises(auth.Unauthenticated):
-        auth.identify({"X-Api-Key": "anything"}, no_integrators)
+        auth.identify(settings(), {"X-Api-Key": "anything"}, no_integrators)
 
 
 def test_a_tampered_token_wins_over_a_valid_api_key(monkeypatch):
     """A broken credential is never ignored in favour of another one."""
     monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
     with pytest.raises(auth.Unauthenticated):
-        auth.identify({"Authorization": "Bearer garbage", "X-Api-Key": "the-admin-key"}, no_integrators)
+        auth.identify(settings(), {"Authorization": "Bearer garbage", "X-Api-Key": "the-admin-key"}, no_integrators)
 

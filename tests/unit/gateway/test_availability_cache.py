@@ -11,6 +11,7 @@ from nameko import config
 from jastar_booking.domain.events import EVENT_TYPES as BOOKING_EVENTS
 from jastar_common.calendar import ALMATY
 from jastar_common.errors import InvalidInput
+from jastar_common.settings import read
 from jastar_gateway import cache
 from jastar_gateway.cache import AVAILABILITY, CATALOGUE, TtlCache
 from jastar_gateway.invalidation import ROUTING_KEYS, drop_cached_answers
@@ -18,6 +19,7 @@ from jastar_gateway.routes import Calls
 from jastar_gateway.routes.members import MemberRoutes
 from jastar_gateway.routes.public import PublicRoutes
 from jastar_gateway.routes.staff import StaffRoutes
+from jastar_gateway.settings import GatewaySettings
 from jastar_registry.repository import RegistryUnitOfWork
 
 
@@ -34,6 +36,10 @@ class Gateway(Calls, PublicRoutes, MemberRoutes, StaffRoutes):
 
     def __init__(self):
         self.calls = []
+
+    @property
+    def settings(self):  # as the setup would build them from this config
+        return read(GatewaySettings)
 
     def call(self, service, method, *args, **kwargs):
         self.calls.append((service, method, *args))

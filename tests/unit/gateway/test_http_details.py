@@ -13,13 +13,24 @@ from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
 from nameko import config
 from jastar_common.metrics import HTTP_REQUESTS
+from jastar_common.settings import read
 from jastar_gateway import responses, schemas
 from jastar_gateway.http import JsonRoute, ProblemWsgiApp, RouteDoc
 from jastar_gateway.ratelimit import RateLimiter
+from jastar_gateway.settings import GatewaySettings
 
 NEW_KEY = {"id": "k1", "name": "app", "key": "jh_k1.secret"}
 DISTRICTS = {"items": [{"id": "karasai", "name_kk": "Қарасай", "name_ru": "Карасай", "status": "open"}],
              "total": 1, "limit": 20, "offset": 0}
+
+
+def settings():
+    """What the gateway's setup would build from this config (tests patch it)."""
+    return read(GatewaySettings)
+
+
+class Gatekeeper(SimpleNamespace):
+    settings = property(lambda self: settings())
 
 
 class Route(JsonRoute):
@@ -28,9 +39,9 @@ class Route(JsonRoute):
     def __init__(self, doc, result=None):
         super().__init__(doc.method, doc.url, doc=doc)
         self.result = result
-        self.gatekeeper = SimpleNamespace(check_integrator_key=lambda key: None,
-                                          check_account_active=lambda caller: None,
-                                          limiter=RateLimiter(rate=1000.0, burst=1000))
+        self.gatekeeper = Gatekeeper(check_integrator_key=lambda key: None,
+                                     check_account_active=lambda caller: None,
+                                     limiter=RateLimiter(rate=1000.0, burst=1000))
 
 
 def run_handler(self, request):  # what nameko's worker would do: call the handler, answer its result
@@ -51,6 +62,8 @@ ROUTES = [
 
 
 class Server:
+    settings = property(lambda self: settings())
+
     def make_url_map(self):
         url_map = Map()
         for provider in ROUTES:

@@ -15,7 +15,7 @@ from jastar_gateway.models import metadata
 from jastar_gateway.repository import GatewayUnitOfWork
 from jastar_gateway.http import ProblemWsgiApp, RouteDoc
 
-from .test_http_details import Route
+from .test_http_details import Route, settings
 
 
 class Counting(Route):
@@ -50,6 +50,8 @@ def world(monkeypatch):
         route.gatekeeper.unit_of_work = lambda: GatewayUnitOfWork(sessions, "gateway")
 
     class Server:
+        settings = property(lambda self: settings())
+
         def make_url_map(self):
             url_map = Map()
             for route in (book, cancel):
@@ -59,7 +61,7 @@ def world(monkeypatch):
             return url_map
 
     monkeypatch.setattr(HttpRequestHandler, "handle_request", run_handler)
-    monkeypatch.setattr("jastar_gateway.auth.identify", lambda headers, check: member(headers))
+    monkeypatch.setattr("jastar_gateway.auth.identify", lambda settings, headers, check: member(headers))
     return Client(ProblemWsgiApp(Server())), book, cancel
 
 

@@ -65,6 +65,10 @@ class EventSubscriber(Consumer):
                 return
             self.consumer.ack_message(message)
             return
+        self.handle_envelope(envelope, message)
+
+    def handle_envelope(self, envelope, message):
+        """A well-formed event: one worker for it (batching.py takes several)."""
         super().handle_message(envelope, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):

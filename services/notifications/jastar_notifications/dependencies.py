@@ -6,8 +6,9 @@ import logging
 import eventlet
 import eventlet.event
 import requests
+from eventlet.queue import Empty, LightQueue
 from nameko.exceptions import BadRequest
-from nameko.extensions import DependencyProvider
+from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
 
 from jastar_common.config import setting
 from jastar_common.errors import InvalidInput, NotAllowed, NotFound
@@ -186,3 +187,62 @@ class RegistryDirectory:
         except Exception as exc:
             raise RetryableError(f"registry lookup failed: {exc.__class__.__name__}") from None
 
+
+class Bell(SharedExtension):
+    """Rung after a commit that wrote a message due now; the `on_bell`
+    entrypoint answers. Rings while its worker runs make one more run."""
+
+    def setup(self):
+        self.rings = LightQueue()
+
+    def ring(self):
+        self.rings.put(None)
+
+    def wait(self):
+        self.rings.get()
+        while True:  # several rings, one run
+            try:
+                self.rings.get_nowait()
+            except Empty:
+                return
+
+
+class BellRung(Entrypoint):
+    """Runs its method once each time the bell rang, one worker at a time.
+    A ring lost with the process is harmless: the timer sends what is due."""
+
+    bell = Bell()
+
+    def start(self):
+        self._stopping = False
+        self.thread = self.container.spawn_managed_thread(self._run)
+
+    def stop(self):
+        self._stopping = True
+        self.bell.ring()
+        self.thread.wait()
+
+    def kill(self):
+        self.thread.kill()
+
+    def _run(self):
+        while True:
+            self.bell.wait()
+            if self._stopping:
+                return
+            finished = eventlet.event.Event()
+            self.container.spawn_worker(self, (), {}, handle_result=lambda worker_ctx, result, exc_info: (
+                finished.send(), (result, exc_info))[1])
+            finished.wait()
+
+
+on_bell = BellRung.decorator
+
+
+class SendSoon(DependencyProvider):
+    """`self.send_soon()`: ring the bell, so the `on_bell` sender runs now."""
+
+    bell = Bell()
+
+    def get_dependency(self, worker_ctx):
+        return self.bell.ring

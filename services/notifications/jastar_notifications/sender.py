@@ -117,6 +117,12 @@ class Dispatcher:
             if busy == 0 or time.monotonic() - started > max_seconds:
                 return
 
+    def send_due_messages(self, max_seconds=5.0):
+        """Messages only, until none is due or max_seconds have gone."""
+        started = time.monotonic()
+        while self.send_messages() >= self.send.batch_size and time.monotonic() - started < max_seconds:
+            pass
+
     # --- messages ---------------------------------------------------------------
 
     def send_messages(self):

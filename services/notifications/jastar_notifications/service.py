@@ -3,18 +3,19 @@ every event for webhooks), a timer that sends what is due, and RPC for the
 gateway (login codes, preferences, the delivery log, webhooks)."""
 from nameko.rpc import ServiceRpc
 
-from jastar_common.service_base import JastarService
+from jastar_common.batching import subscribe_batch
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.clock import utcnow
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
+from jastar_common.service_base import JastarService
 from jastar_common.settings import configured_timer
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
-from .dependencies import Outbound, RegistryDirectory
+from .dependencies import Outbound, RegistryDirectory, SendSoon, on_bell
 from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
 from .sender import Dispatcher
@@ -37,22 +38,30 @@ class NotificationsService(JastarService):
     db = Database("notifications", NotificationsUnitOfWork)
     registry = ServiceRpc("registry")
     outbound = Outbound()
+    send_soon = SendSoon()
 
-    # events in: they only write rows (messages, reminders, deliveries)
+    # events in: they write rows (messages, reminders, deliveries); a message
+    # due now (a confirmation, an offer) is then sent at once (send_new)
 
-    @subscribe("notifications", "booking_changes")
-    def on_booking_change(self, envelope):
-        services.take_event(self.db.unit_of_work(), "notifications.booking_changes", envelope,
-                            self.outbound.settings, utcnow())
+    @subscribe_batch("notifications", "booking_changes")
+    def on_booking_change(self, batch):
+        now = utcnow()
+        outcome = services.take_events(self.db.unit_of_work(), "notifications.booking_changes", batch,
+                                       self.outbound.settings, now, traced=batch.traced)
+        if outcome.due_by(now):
+            self.send_soon()
 
     @subscribe("notifications", "member_changes")
     def on_member_change(self, envelope):
-        services.take_event(self.db.unit_of_work(), "notifications.member_changes", envelope,
-                            self.outbound.settings, utcnow())
+        now = utcnow()
+        outcome = services.take_event(self.db.unit_of_work(), "notifications.member_changes", envelope,
+                                      self.outbound.settings, now)
+        if outcome.due_by(now):
+            self.send_soon()
 
-    @subscribe("notifications", "webhooks")
-    def on_any_event(self, envelope):
-        webhooks.take_event(self.db.unit_of_work(), envelope, utcnow())
+    @subscribe_batch("notifications", "webhooks")
+    def on_any_event(self, batch):
+        webhooks.take_events(self.db.unit_of_work(), batch, utcnow(), traced=batch.traced)
 
     # sending: every SEND_INTERVAL_SECONDS, what is due (see sender.py)
 
@@ -63,6 +72,15 @@ class NotificationsService(JastarService):
                    RegistryDirectory(self.registry, out.registry_timeout), out.settings,
                    out.send_settings, out.box, out.http, utcnow, out.resolver).run_once()
 
+    @on_bell
+    def send_new(self):
+        """The messages due now, as soon as a commit wrote one (the timer
+        above stays for retries, reminders and anything a lost ring missed)."""
+        out = self.outbound
+        Dispatcher(self.db.unit_of_work, out.channels,
+                   RegistryDirectory(self.registry, out.registry_timeout), out.settings,
+                   out.send_settings, out.box, out.http, utcnow, out.resolver).send_due_messages()
+
     # messages
 
     @api
@@ -72,6 +90,7 @@ class NotificationsService(JastarService):
         data = load(schemas.LoginCodeSchema(), {"phone": phone, "code": code, "language": language})
         message_id = services.queue_login_code(self.db.unit_of_work(), self.outbound.settings,
                                                utcnow(), **data)
+        self.send_soon()
         return {"message_id": message_id}
 
     @api

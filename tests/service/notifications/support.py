@@ -19,6 +19,7 @@ import eventlet
 import eventlet.wsgi
 from datetime import datetime, timedelta, timezone
 
+from kombu import Connection
 from nameko.rpc import rpc
 from sqlalchemy import text
 
@@ -26,7 +27,11 @@ from jastar_common.caller import Caller
 from jastar_common.database import make_engine
 from jastar_common.envelope import Envelope
 from jastar_common.errors import NotFound
+from jastar_common.metrics import INBOX_DUPLICATES
+from jastar_common.topology import declare_topology
 from jastar_devkit.helpers import free_port, wait_until
+
+from ..support import publish_event
 
 wait_for = wait_until  # the notification tests' name for it
 
@@ -178,6 +183,19 @@ def member(member_id, language="ru", phone="+7 701 234 56 78", email_=None, tele
     MEMBERS[member_id] = {"id": member_id, "full_name": f"Member {member_id}", "phone": phone,
                           "email": email_, "telegram": telegram, "language": language, "status": status}
     return MEMBERS[member_id]
+
+
+def queued_before_start(amqp_uri, envelopes):
+    """Publish events before their consumer starts (the queue declared first)."""
+    with Connection(amqp_uri) as conn:
+        declare_topology(conn)
+    for envelope in envelopes:
+        publish_event(amqp_uri, envelope)
+
+
+def inbox_duplicates(consumer="notifications.booking_changes"):
+    """How many deliveries to `consumer` the inbox skipped so far, in this process."""
+    return INBOX_DUPLICATES.labels("notifications", consumer)._value.get()
 
 
 def query(url, sql, **params):

@@ -9,6 +9,14 @@ class FakeStore:
     def __init__(self):
         self.messages, self.reminders, self.prefs, self.marks = {}, {}, {}, {}
         self.subscriptions, self.deliveries = {}, {}
+        self.written = []  # messages added since the last flush()
+
+    def load(self, member_ids=(), booking_ids=()):
+        pass  # all in memory already
+
+    def flush(self):
+        written, self.written = self.written, []
+        return written
 
     def get_mark(self, booking_id):
         return self.marks.get(booking_id)
@@ -20,6 +28,7 @@ class FakeStore:
         if any(m["dedup_key"] == row["dedup_key"] for m in self.messages.values()):
             return False
         self.messages[row["id"]] = dict(row)
+        self.written.append(dict(row))
         return True
 
     def cancel_messages(self, reason, member_id=None, booking_id=None, message_type=None):
@@ -65,6 +74,10 @@ class FakeStore:
         self.reminders[row["id"]] = dict(row)
         return True
 
+    def schedule_reminder(self, row):
+        if not self.add_reminder(row):
+            self.revive_reminder(row["booking_id"], row["kind"], row["starts_at"], row["data"])
+
     def revive_reminder(self, booking_id, kind, starts_at, data):
         for r in self.reminders.values():
             if (r["booking_id"], r["kind"], r["starts_at"]) == (booking_id, kind, starts_at) \
@@ -99,3 +112,6 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
 
     def __init__(self, store=None):
         super().__init__(store=store or FakeStore())
+
+    def first_deliveries(self, consumer, envelopes):
+        return [envelope for envelope in envelopes if self.first_delivery(consumer, envelope)]

@@ -6,6 +6,7 @@ Consuming and sending are separate: an event only writes `messages` and
 `reminders` rows, in the same transaction as its inbox row, so a redelivered
 event writes nothing new. The sender (sender.py) sends what is due."""
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -30,6 +31,11 @@ class Outcome:
     handled: bool
     messages: list = field(default_factory=list)
 
+    def due_by(self, now):
+        """Whether a message written is due now (a confirmation, an offer):
+        then it is sent at once rather than on the sender's next round."""
+        return any(message["next_attempt_at"] <= now for message in self.messages)
+
 
 def new_message(settings, now, *, channel, message_type, dedup_key, data,
                 member_id=None, booking_id=None, recipient=None, member_quiet=None):
@@ -53,14 +59,33 @@ def channels_for(store, member_id, settings):
     return tuple(prefs["channels"]), prefs.get("quiet_hours")
 
 
+def _as_is(_envelope):
+    return nullcontext()
+
+
 def take_event(uow, consumer, envelope, settings, now):
-    """Handle a booking, waitlist or member event once: the messages it means
-    and the reminders it schedules, moves or cancels."""
+    """take_events for one event."""
+    return take_events(uow, consumer, [envelope], settings, now)
+
+
+def take_events(uow, consumer, envelopes, settings, now, traced=_as_is):
+    """Handle booking, waitlist or member events, each once, in one
+    transaction: the messages they mean and the reminders they schedule, move
+    or cancel, in the order the events came. `traced(envelope)`: a block in
+    which what is written carries that event's correlation id and trace."""
     with uow:
-        if not uow.first_delivery(consumer, envelope):
+        fresh = uow.first_deliveries(consumer, envelopes)
+        if not fresh:
             return Outcome(False)
-        plan = plan_event(envelope.type, envelope.time, envelope.data, settings.reminder_offsets)
-        outcome = Outcome(True, _apply(uow.store, envelope.id, plan, settings, now))
+        plans = [(envelope, plan_event(envelope.type, envelope.time, envelope.data,
+                                       settings.reminder_offsets)) for envelope in fresh]
+        # what the events will ask of the store, read at once
+        uow.store.load(member_ids={m.member_id for _, plan in plans for m in plan.messages},
+                       booking_ids={plan.booking_id for _, plan in plans})
+        for envelope, plan in plans:
+            with traced(envelope):
+                _apply(uow.store, envelope.id, plan, settings, now)
+        outcome = Outcome(True, uow.store.flush())
         uow.commit()
         return outcome
 
@@ -71,29 +96,22 @@ def _apply(store, event_id, plan, settings, now):
         store.cancel_reminders(member_id=plan.forget_member)
         store.delete_preferences(plan.forget_member)
     standing = _standing(store, plan)
-    written = []
     for wanted in plan.messages:
         channels, quiet = channels_for(store, wanted.member_id, settings)
         for channel in channels:
-            row = new_message(settings, now, channel=channel, message_type=wanted.message_type,
-                              dedup_key=f"{event_id}:{wanted.message_type}:{channel}",
-                              data=wanted.data, member_id=wanted.member_id,
-                              booking_id=wanted.data.get("booking_id"), member_quiet=quiet)
-            if store.add_message(row):
-                written.append(row)
+            store.add_message(new_message(
+                settings, now, channel=channel, message_type=wanted.message_type,
+                dedup_key=f"{event_id}:{wanted.message_type}:{channel}",
+                data=wanted.data, member_id=wanted.member_id,
+                booking_id=wanted.data.get("booking_id"), member_quiet=quiet))
     for reminder in standing:
         message = plan.messages[0]
-        row = {
+        store.schedule_reminder({
             "id": str(uuid.uuid4()), "booking_id": message.data["booking_id"],
             "member_id": message.member_id, "kind": reminder.kind,
             "starts_at": reminder.starts_at, "due_at": reminder.due_at, "state": "scheduled",
             "data": message.data, "created_at": now,
-        }
-        if not store.add_reminder(row):
-            # moved back to a time it had before: that reminder was cancelled
-            # by the first move, so schedule it again (one never sent only)
-            store.revive_reminder(row["booking_id"], reminder.kind, reminder.starts_at, message.data)
-    return written
+        })
 
 
 def _standing(store, plan):
@@ -103,15 +121,19 @@ def _standing(store, plan):
     nothing; an older confirmation or move does not undo a newer one."""
     if not plan.booking_id:
         return []
-    mark = store.get_mark(plan.booking_id) or {"booking_id": plan.booking_id, "ended": False,
-                                               "scheduled_by": None}
+    mark = store.get_mark(plan.booking_id)
+    known = mark is not None
+    mark = mark or {"booking_id": plan.booking_id, "ended": False, "scheduled_by": None}
     stale = mark["ended"] or (mark["scheduled_by"] is not None and mark["scheduled_by"] > plan.event_time)
     if not (plan.ends_booking or (plan.schedules and not stale)):
         return []
-    store.cancel_reminders(booking_id=plan.booking_id)
-    # a reminder already written but not yet sent (an SMS held back by quiet
-    # hours, a retry) is stale too
-    store.cancel_messages("booking changed", booking_id=plan.booking_id, message_type="reminder")
+    # reminders are written only with a mark, in the same transaction: a
+    # booking without one has nothing to cancel (most events: a new booking)
+    if known:
+        store.cancel_reminders(booking_id=plan.booking_id)
+        # a reminder already written but not yet sent (an SMS held back by
+        # quiet hours, a retry) is stale too
+        store.cancel_messages("booking changed", booking_id=plan.booking_id, message_type="reminder")
     if plan.ends_booking:
         store.save_mark({**mark, "ended": True})
         return []
@@ -125,6 +147,7 @@ def materialise_due_reminders(uow, settings, now, limit=100):
     A reminder whose booking has already started is dropped (state expired)."""
     with uow:
         due = uow.store.claim_due_reminders(now, limit)
+        uow.store.load(member_ids={reminder["member_id"] for reminder in due})
         for reminder in due:
             if reminder["starts_at"] <= now:
                 uow.store.set_reminder_state(reminder["id"], "expired")

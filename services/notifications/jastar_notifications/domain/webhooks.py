@@ -13,6 +13,7 @@ import json
 import secrets
 import socket
 import uuid
+from contextlib import nullcontext
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -190,12 +191,20 @@ def replay_delivery(uow, caller, now, delivery_id):
 
 
 def take_event(uow, envelope, now):
-    """One delivery row per active subscription that wants this event type,
-    written once (inbox) in one transaction; nothing when none wants it."""
+    """take_events for one event."""
+    return take_events(uow, [envelope], now)
+
+
+def take_events(uow, envelopes, now, traced=lambda envelope: nullcontext()):
+    """One delivery row per active subscription that wants an event, for a
+    batch of events in one transaction, each event once (inbox); nothing
+    when none is wanted. `traced`: see services.take_events."""
     with uow:
-        wanted = [subscription for subscription in uow.store.list_subscriptions(active_only=True)
-                  if matches(subscription["event_types"], envelope.type)]
-        if not wanted:
+        subscriptions = uow.store.list_subscriptions(active_only=True)
+        wanted = {envelope.id: [s for s in subscriptions if matches(s["event_types"], envelope.type)]
+                  for envelope in envelopes}
+        envelopes = [envelope for envelope in envelopes if wanted[envelope.id]]
+        if not envelopes:
             # Every event on the system comes here and most are wanted by no
             # one: then write nothing, not even the inbox row, and commit
             # nothing (no fsync). Nothing was done, so a redelivery has nothing
@@ -204,16 +213,23 @@ def take_event(uow, envelope, now):
             # just after this read misses this event, as if made a moment
             # later: it promises only the events that come after it exists.
             return 0
-        if not uow.first_delivery(CONSUMER, envelope):
+        fresh = uow.first_deliveries(CONSUMER, envelopes)
+        if not fresh:
             return 0
         written = 0
-        for subscription in wanted:
-            webhook_id = str(uuid.uuid4())
-            written += uow.store.add_delivery({
-                "id": webhook_id, "subscription_id": subscription["id"], "event_id": envelope.id,
-                "event_type": envelope.type, "body": cloud_event(webhook_id, envelope),
-                "status": "queued", "attempts": 0, "next_attempt_at": now, "lease_until": None,
-                "last_status_code": None, "last_error": None, "response_ms": None,
-                "created_at": now, "sent_at": None})
+        for envelope in fresh:
+            with traced(envelope):
+                for subscription in wanted[envelope.id]:
+                    written += _deliver(uow.store, subscription, envelope, now)
         uow.commit()
         return written
+
+
+def _deliver(store, subscription, envelope, now):
+    webhook_id = str(uuid.uuid4())
+    return store.add_delivery({
+        "id": webhook_id, "subscription_id": subscription["id"], "event_id": envelope.id,
+        "event_type": envelope.type, "body": cloud_event(webhook_id, envelope),
+        "status": "queued", "attempts": 0, "next_attempt_at": now, "lease_until": None,
+        "last_status_code": None, "last_error": None, "response_ms": None,
+        "created_at": now, "sent_at": None})

@@ -44,7 +44,7 @@ class FlakyHandlerService:
                 raise RuntimeError("handler told to fail")
             if not uow.first_delivery("test.effects", envelope):
                 return
-            insert = pg_insert if not is_sqlite(self.db.engine) else sqlite_insert
+            insert = pg_insert if not is_sqlite(uow.session.get_bind()) else sqlite_insert
             uow.session.execute(insert(effects).values(event_id=envelope.id, times=1)
                                 .on_conflict_do_update(index_elements=["event_id"],
                                                        set_={"times": effects.c.times + 1}))
@@ -53,8 +53,8 @@ class FlakyHandlerService:
     @rpc
     def slow_query(self, seconds):
         started = time.monotonic()
-        with self.db.engine.connect() as conn:
-            conn.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
+        with self.db.unit_of_work() as uow:
+            uow.session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return started, time.monotonic()
 
 

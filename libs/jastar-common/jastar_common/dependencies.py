@@ -1,5 +1,6 @@
 """nameko adapters: the Database dependency (engine, units of work, and the
-outbox relay running beside them) and the shared topology declaration."""
+outbox relay running beside them; a worker gets only `UnitsOfWork`) and the
+shared topology declaration."""
 import logging
 
 import eventlet
@@ -83,9 +84,24 @@ class OutboxRelay:
         self.wake()
 
 
+class UnitsOfWork:
+    """What a worker gets from Database: `unit_of_work()`, a fresh unit of work
+    of the service's class whose commit wakes the outbox relay. Nothing else:
+    the engine and the relay stay with the provider."""
+
+    def __init__(self, uow_class, session_factory, service, on_commit):
+        self._uow_class = uow_class
+        self._session_factory = session_factory
+        self._service = service
+        self._on_commit = on_commit
+
+    def unit_of_work(self):
+        return self._uow_class(self._session_factory, self._service, on_commit=self._on_commit)
+
+
 class Database(DependencyProvider):
-    """Gives each worker `unit_of_work()`, a fresh unit of work of the
-    service's class, wired so that its commit wakes the outbox relay."""
+    """Owns the service's engines and outbox relay; gives each worker only
+    `UnitsOfWork` (`self.db.unit_of_work()`)."""
 
     topology = Topology()
 
@@ -94,6 +110,7 @@ class Database(DependencyProvider):
         self.uow_class = uow_class
         self.engine = None
         self.relay = None
+        self.units_of_work = None
         self._relay_thread = None
 
     def setup(self):
@@ -110,6 +127,8 @@ class Database(DependencyProvider):
         self.relay = OutboxRelay(
             self.relay_engine, poll_interval=setting("OUTBOX_POLL_SECONDS", 1.0, float),
         )
+        self.units_of_work = UnitsOfWork(self.uow_class, self.session_factory, self.service,
+                                         on_commit=self.relay.wake)
 
     def start(self):
         self._relay_thread = self.container.spawn_managed_thread(
@@ -133,12 +152,14 @@ class Database(DependencyProvider):
         self.relay_engine.dispose()
 
     def unit_of_work(self):
-        return self.uow_class(self.session_factory, self.service, on_commit=self.relay.wake)
+        """For extensions that hold the provider (`database_of`), not a worker."""
+        return self.units_of_work.unit_of_work()
 
     def get_dependency(self, worker_ctx):
-        return self
+        return self.units_of_work
 
 
 def database_of(container):
-    """The container's Database dependency (for extensions that need its engine)."""
+    """The container's Database dependency, for extensions (and `DatabasePing`)
+    that need its engine: workers get only its units of work."""
     return next((d for d in container.dependencies if isinstance(d, Database)), None)

@@ -2,6 +2,8 @@
 import eventlet
 
 from jastar_common.caller import CALLER_KEY, SYSTEM
+from jastar_common.errors import InvalidInput
+from jastar_common.phones import InvalidField, normalise_phone
 from jastar_common.rpc import DEADLINE_KEY, with_deadline
 
 from ..cache import AVAILABILITY
@@ -13,6 +15,14 @@ def page(items, query):
     cached availability), in the one envelope every list answers."""
     limit, offset = query["limit"], query["offset"]
     return {"items": items[offset:offset + limit], "total": len(items), "limit": limit, "offset": offset}
+
+
+def phone_of(raw):
+    """The phone as stored and compared (+7...), or a 400 naming the field."""
+    try:
+        return normalise_phone(raw)
+    except InvalidField as err:
+        raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
 
 
 class Calls:

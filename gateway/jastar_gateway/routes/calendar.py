@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from jastar_common.caller import CALLER_KEY, Caller
 from jastar_common.errors import NotFound
 
-from .. import auth, ical
+from .. import ical
 from ..domain import access, calendar_feeds
 from ..domain.access import MEMBER
 from ..http import route

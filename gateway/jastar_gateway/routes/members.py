@@ -5,22 +5,15 @@ from datetime import timedelta
 import eventlet
 
 from jastar_common.caller import Caller
-from jastar_common.errors import InvalidInput, NotFound
-from jastar_common.phones import InvalidField, normalise_phone
+from jastar_common.errors import NotFound
 
 from .. import auth, responses, schemas
 from ..domain import accounts, calendar_feeds, sign_in
 from ..domain.access import BOOKERS, MEMBER, REGISTRARS, Unauthenticated
 from ..http import route
+from . import phone_of
 
 log = logging.getLogger(__name__)
-
-
-def _phone(raw):
-    try:
-        return normalise_phone(raw)
-    except InvalidField as err:
-        raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
 
 
 class MemberRoutes:
@@ -29,7 +22,7 @@ class MemberRoutes:
            response=responses.CodeSent)
     def send_code(self, request):
         body = request.jastar_body
-        phone = _phone(body["phone"])
+        phone = phone_of(body["phone"])
         ttl = timedelta(seconds=self.settings.login_code_ttl_seconds)
         answer = {"sent": True, "expires_in": int(ttl.total_seconds())}
         if self.settings.echo_login_codes:
@@ -74,7 +67,7 @@ class MemberRoutes:
            body=schemas.TokenRequest, response=responses.Token)
     def token(self, request):
         body = request.jastar_body
-        phone = _phone(body["phone"])
+        phone = phone_of(body["phone"])
         subject = self._subject(phone, body["role"])
         if subject is None or not sign_in.use_login_code(self.uow(), phone, body["code"],
                                                          self.settings.jwt_secret, now=self.now()):

@@ -1,13 +1,12 @@
 """The centre desk (staff, per centre) and administration (admins)."""
 from jastar_common.contracts import REFERENCE_KINDS
 from jastar_common.errors import InvalidInput, NotFound
-from jastar_common.phones import InvalidField, normalise_phone
 
-from .. import auth, responses, schemas
+from .. import responses, schemas
 from ..domain import accounts
 from ..domain.access import ADMIN, DESK
 from ..http import route
-from . import page
+from . import page, phone_of
 
 KINDS = REFERENCE_KINDS
 
@@ -125,11 +124,7 @@ class StaffRoutes:
            location="/v1/staff/{id}")
     def add_staff(self, request):
         body = request.jastar_body
-        try:
-            phone = normalise_phone(body["phone"])
-        except InvalidField as err:
-            raise InvalidInput("invalid phone", fields={"phone": [err.message]}) from None
-        return accounts.add_staff(self.uow(), phone, body["full_name"], body["role"],
+        return accounts.add_staff(self.uow(), phone_of(body["phone"]), body["full_name"], body["role"],
                                   body["centre_ids"], now=self.now())
 
     @route("GET", "/v1/staff/me", "My staff account: my role and the centres I work at", "desk",

@@ -4,8 +4,7 @@ from sqlalchemy import case, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from jastar_common.clock import utcnow
-from jastar_common.tables import inbox
+from jastar_common.batching import BatchInbox
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain.figures import SERVED
@@ -135,19 +134,8 @@ class RebuildLog:
         self.session.execute(insert(rebuilds).values(finished_at=finished_at, counts=counts))
 
 
-class ReportsUnitOfWork(SqlUnitOfWork):
+class ReportsUnitOfWork(BatchInbox, SqlUnitOfWork):
     event_types = frozenset()  # reports publishes nothing
-
-    def first_deliveries(self, pairs):
-        """Record many (consumer, envelope) as handled, in one statement; the
-        ids of the events not handled before (a replay's first_delivery)."""
-        rows = [dict(consumer=consumer, event_id=envelope.id, event_type=envelope.type, processed_at=utcnow())
-                for consumer, envelope in pairs]
-        if not rows:
-            return set()
-        statement = _insert(self.session, inbox).on_conflict_do_nothing(
-            index_elements=["consumer", "event_id"]).returning(inbox.c.event_id)
-        return set(self.session.scalars(statement, rows))
 
     def _open(self, session):
         self.copies = CopyStore(session)

@@ -5,6 +5,7 @@ import logging
 
 from nameko.standalone.rpc import ClusterRpcClient
 
+from jastar_common.batching import subscribe_batch
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.clock import Clock
 from jastar_common.config import amqp_uri
@@ -44,9 +45,10 @@ class ReportsService(JastarService):
     def on_registry_change(self, envelope):
         facts.apply_event(self.db.unit_of_work(), envelope, self.hasher)
 
-    @subscribe("reports", "booking_changes")
-    def on_booking_change(self, envelope):
-        facts.apply_event(self.db.unit_of_work(), envelope, self.hasher)
+    # every booking makes an event: taken in batches, one transaction each
+    @subscribe_batch("reports", "booking_changes")
+    def on_booking_change(self, batch):
+        facts.apply_events(self.db.unit_of_work(), batch, self.hasher)
 
     # reports for the gateway
 

@@ -9,6 +9,7 @@ from nameko.standalone.rpc import ClusterRpcClient
 
 import jastar_common.errors  # noqa: F401  (typed errors over RPC)
 from jastar_common.caller import Caller
+from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput, NotAllowed
 from jastar_common.topology import EVENTS_EXCHANGE_NAME, subscription
 from jastar_reports.domain.figures import REPORTS
@@ -97,3 +98,26 @@ def _try(func):
         return func()
     except Exception:
         return None
+
+
+def test_a_booking_event_that_cannot_be_applied_is_dead_lettered_and_its_batch_commits(reports, tmp_path):
+    """Booking events come in batches: a batch that fails is taken again one
+    event at a time, so only the bad one is parked and the rest count."""
+    events = scenario()[0]
+    expected_store = store(tmp_path / "expected.db")
+    apply_all(expected_store, events)
+    bad = Envelope(type="booking.confirmed", source="booking", data={"booking_id": "b-bad"})  # no centre, no times
+    for envelope in events[:3] + [bad] + events[3:]:
+        publish_event(reports.amqp_uri, envelope)
+
+    queue = subscription("reports", "booking_changes")
+
+    def parked():
+        with Connection(reports.amqp_uri) as conn:
+            message = conn.SimpleQueue(queue.dead_letter_queue_name).get(block=True, timeout=1)
+            message.ack()
+            return message
+    assert json.loads(wait_until(lambda: _try(parked), what="nothing was dead-lettered").body)["id"] == bad.id
+    with client(reports.amqp_uri, ADMIN) as rpc:
+        wait_until(lambda: {name: rpc.reports.report(name, QUERY)["rows"] for name in REPORTS}
+                   == all_figures(expected_store), what="the good events of the batch did not all count")

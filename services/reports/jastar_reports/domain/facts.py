@@ -115,12 +115,15 @@ def _consumer(envelope):
 
 
 def apply_events(uow, envelopes, hasher):
-    """Apply many events in one transaction (a replay or a benchmark): the
-    same rules, with the booking and waitlist facts of the batch first
+    """Apply many events in one transaction (a batch of booking events, a
+    replay, a benchmark): the same rules, with the booking and waitlist facts of the batch first
     reduced to the newest per object and written in one statement each.
     Returns how many were not duplicates."""
     with uow:
-        new_ids = uow.first_deliveries([(_consumer(e), e) for e in envelopes])
+        new_ids = set()
+        for consumer in CONSUMERS.values():
+            mine = [e for e in envelopes if _consumer(e) == consumer]
+            new_ids.update(e.id for e in uow.first_deliveries(consumer, mine))
         bookings, entries, seen = [], [], set()
         for envelope in envelopes:
             if envelope.id not in new_ids or envelope.id in seen:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 import jastar_common.errors  # noqa: F401  (registers typed errors for RPC replies)
 from jastar_common.clock import Clock
+from jastar_common.dependencies import Database
 from jastar_common.errors import NotFound
 from jastar_common.logging import Correlation
 from jastar_common.observability import Observability, broker_answers
@@ -15,10 +16,10 @@ from jastar_common.settings import Settings
 from jastar_common.tracing import Tracing
 
 from . import docs_page, openapi, responses
-from .dependencies import UnitsOfWork
 from .http import route
 from .invalidation import CacheEvents
 from .problems import outage_of, problem
+from .repository import GatewayUnitOfWork
 from .routes import Calls
 from .routes.calendar import CalendarRoutes
 from .routes.integrators import IntegratorRoutes
@@ -94,7 +95,7 @@ class GatewayService(Calls, MetaRoutes, PublicRoutes, MemberRoutes, StaffRoutes,
     name = "gateway"
 
     rpc = ClusterRpc()
-    uow = UnitsOfWork()
+    db = Database("gateway", GatewayUnitOfWork)
     now = Clock()
     settings = Settings(GatewaySettings)
     correlation = Correlation()

@@ -46,20 +46,20 @@ class CalendarRoutes:
     @route("POST", "/v1/me/calendar-feed", "A private calendar feed URL of my bookings (replaces the "
            "one I had)", "members", roles=MEMBER, status=201, response=CalendarFeed, location="{url}")
     def new_calendar_feed(self, request):
-        token = calendar_feeds.new_calendar_feed(self.uow(), self._me(request), self.settings.jwt_secret,
+        token = calendar_feeds.new_calendar_feed(self.db.unit_of_work(), self._me(request), self.settings.jwt_secret,
                                                  now=self.now())
         return {"url": f"{request.host_url.rstrip('/')}/v1/calendar/{token}.ics"}
 
     @route("DELETE", "/v1/me/calendar-feed", "Revoke my calendar feed URL", "members", roles=MEMBER,
            status=204)
     def revoke_calendar_feed(self, request):
-        calendar_feeds.revoke_calendar_feed(self.uow(), self._me(request))
+        calendar_feeds.revoke_calendar_feed(self.db.unit_of_work(), self._me(request))
         return None
 
     @route("GET", "/v1/calendar/<string:token>.ics", "A member's calendar feed: the unguessable token "
            "in the URL is its only key", "members", response="iCalendar", content_type="text/calendar")
     def calendar_feed(self, request, token):
-        member_id = calendar_feeds.calendar_feed_member(self.uow(), token, self.settings.jwt_secret)
+        member_id = calendar_feeds.calendar_feed_member(self.db.unit_of_work(), token, self.settings.jwt_secret)
         if member_id is None:
             raise NotFound("no such calendar feed", entity="calendar_feed")
         # from here on the request is the member's own: the services check what it may read

@@ -38,7 +38,7 @@ class MemberRoutes:
         subject = self._subject(phone, role)
         if subject is None:
             return None  # say nothing about who is registered
-        code = sign_in.new_login_code(self.uow(), phone, self.settings.jwt_secret, ttl,
+        code = sign_in.new_login_code(self.db.unit_of_work(), phone, self.settings.jwt_secret, ttl,
                                       self.settings.login_codes_per_hour, now=self.now())
         if code is not None:
             self.call("notifications", "send_login_code", phone, code, subject[1], as_system=True)
@@ -53,7 +53,7 @@ class MemberRoutes:
     def _subject(self, phone, role):
         """Who signs in with this phone, as (caller, language), or None."""
         if role == "staff":
-            account = accounts.staff_by_phone(self.uow(), phone)
+            account = accounts.staff_by_phone(self.db.unit_of_work(), phone)
             if account is None:
                 return None
             return Caller(account.role, account.id, tuple(account.centre_ids)), "ru"
@@ -69,7 +69,7 @@ class MemberRoutes:
         body = request.jastar_body
         phone = phone_of(body["phone"])
         subject = self._subject(phone, body["role"])
-        if subject is None or not sign_in.use_login_code(self.uow(), phone, body["code"],
+        if subject is None or not sign_in.use_login_code(self.db.unit_of_work(), phone, body["code"],
                                                          self.settings.jwt_secret, now=self.now()):
             raise Unauthenticated("wrong or expired code")
         caller = subject[0]
@@ -96,7 +96,7 @@ class MemberRoutes:
            roles=MEMBER, status=204)
     def erase_me(self, request):
         self.call("registry", "erase_member", self._me(request))
-        calendar_feeds.revoke_calendar_feed(self.uow(), self._me(request))  # its URL dies too
+        calendar_feeds.revoke_calendar_feed(self.db.unit_of_work(), self._me(request))  # its URL dies too
         return None
 
     @route("GET", "/v1/me/bookings", "My bookings, newest first", "members", roles=MEMBER,

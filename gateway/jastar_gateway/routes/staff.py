@@ -124,14 +124,14 @@ class StaffRoutes:
            location="/v1/staff/{id}")
     def add_staff(self, request):
         body = request.jastar_body
-        return accounts.add_staff(self.uow(), phone_of(body["phone"]), body["full_name"], body["role"],
+        return accounts.add_staff(self.db.unit_of_work(), phone_of(body["phone"]), body["full_name"], body["role"],
                                   body["centre_ids"], now=self.now())
 
     @route("GET", "/v1/staff/me", "My staff account: my role and the centres I work at", "desk",
            roles=DESK, response=responses.StaffAccount)
     def my_staff_account(self, request):
         caller = request.environ["jastar.caller"]
-        account = accounts.staff_by_id(self.uow(), caller.id)
+        account = accounts.staff_by_id(self.db.unit_of_work(), caller.id)
         if account is None:  # the bootstrap admin (ADMIN_API_KEY) has no account: all centres are theirs
             raise NotFound("no staff account", entity="staff_account", id=caller.id)
         return account
@@ -139,27 +139,27 @@ class StaffRoutes:
     @route("GET", "/v1/staff", "Staff accounts", "admin", roles=ADMIN, query=schemas.Page,
            response=responses.StaffPage)
     def list_staff(self, request):
-        return page(accounts.list_staff(self.uow()), request.jastar_query)
+        return page(accounts.list_staff(self.db.unit_of_work()), request.jastar_query)
 
     @route("DELETE", "/v1/staff/<string:account_id>", "Deactivate a staff account", "admin", roles=ADMIN,
            status=204)
     def remove_staff(self, request, account_id):
-        accounts.deactivate_staff(self.uow(), account_id)
+        accounts.deactivate_staff(self.db.unit_of_work(), account_id)
         return None
 
     @route("POST", "/v1/api-keys", "Create an integrator's API key (shown once)", "admin", roles=ADMIN,
            body=schemas.NewApiKey, status=201, response=responses.ApiKeyCreated,
            location="/v1/api-keys/{id}")
     def create_api_key(self, request):
-        return accounts.create_api_key(self.uow(), request.jastar_body["name"],
+        return accounts.create_api_key(self.db.unit_of_work(), request.jastar_body["name"],
                                        self.settings.jwt_secret, now=self.now())
 
     @route("GET", "/v1/api-keys", "Integrators' API keys (never the keys themselves)", "admin",
            roles=ADMIN, query=schemas.Page, response=responses.ApiKeyPage)
     def list_api_keys(self, request):
-        return page(accounts.list_api_keys(self.uow()), request.jastar_query)
+        return page(accounts.list_api_keys(self.db.unit_of_work()), request.jastar_query)
 
     @route("DELETE", "/v1/api-keys/<string:key_id>", "Revoke an API key", "admin", roles=ADMIN, status=204)
     def revoke_api_key(self, request, key_id):
-        accounts.revoke_api_key(self.uow(), key_id, now=self.now())
+        accounts.revoke_api_key(self.db.unit_of_work(), key_id, now=self.now())
         return None

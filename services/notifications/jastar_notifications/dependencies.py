@@ -1,6 +1,7 @@
-"""nameko dependencies of the notifications service: the sending machinery
-(settings, channels, webhook secret box) built once per container from config,
-the registry as a directory of contacts and names."""
+"""nameko dependencies of the notifications service: each worker gets a
+ready message sender or webhook sender (their channels, secret box and
+resolver built once per container at setup), and the bell that sends a
+message at once."""
 import logging
 
 import eventlet
@@ -9,17 +10,19 @@ import requests
 from eventlet.queue import Empty, LightQueue
 from nameko.exceptions import BadRequest
 from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
+from nameko.rpc import ServiceRpc
 
+from jastar_common.clock import utcnow
 from jastar_common.config import setting
+from jastar_common.dependencies import database_of
 from jastar_common.errors import InvalidInput, NotAllowed, NotFound
+from jastar_common.settings import Settings
 
 from .channels import RetryableError, build_channels
 from .crypto import SecretBox
 from .domain import webhooks
-from .domain.localtime import parse_quiet_hours
-from .domain.planning import parse_offsets
-from .domain.services import Settings
-from .sender import SendSettings
+from .message_sender import MessageSender
+from .webhook_sender import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -29,61 +32,47 @@ MEMBERS_PER_CALL = 500  # the registry's cap on get_members
 REGISTRY_REFUSED = (BadRequest, InvalidInput, NotAllowed)
 
 
-def _bool(value):
-    return str(value).lower() in ("1", "true", "yes", "on")
+def settings_of(container):
+    """The service's one settings object (its Settings dependency built it at setup)."""
+    return next(d for d in container.dependencies if isinstance(d, Settings)).settings
 
 
-def _channel_list(text):
-    return tuple(c.strip() for c in text.split(",") if c.strip())
+class MessageSending(ServiceRpc):
+    """Each worker gets a MessageSender: the channels, built once at setup,
+    and the registry (this provider's own RPC client) as a directory of
+    contacts and names kept for that worker's run only."""
 
-
-def read_settings():
-    return Settings(
-        default_channels=_channel_list(setting("NOTIFY_DEFAULT_CHANNELS", "log")),
-        reminder_offsets=tuple(parse_offsets(setting("REMINDER_OFFSETS", "24h,2h"))),
-        quiet_hours=parse_quiet_hours(setting("SMS_QUIET_HOURS", "22:00-08:00")),
-        login_code_channel=setting("LOGIN_CODE_CHANNEL") or ("sms" if setting("SMS_PROVIDER_URL") else "log"),
-    )
-
-
-def read_send_settings():
-    timeout = setting("PROVIDER_TIMEOUT_SECONDS", 10.0, float)
-    return SendSettings(
-        batch_size=setting("SEND_BATCH_SIZE", 50, int),
-        concurrency=setting("SEND_CONCURRENCY", 10, int),
-        # longer than one send can take, so a live process keeps its rows
-        lease_seconds=setting("SEND_LEASE_SECONDS", max(60.0, 3 * timeout), float),
-        max_attempts=setting("SEND_MAX_ATTEMPTS", 8, int),
-        retry_base_seconds=setting("SEND_RETRY_BASE_SECONDS", 30.0, float),
-        retry_max_seconds=setting("SEND_RETRY_MAX_SECONDS", 3600.0, float),
-        login_code_ttl_seconds=setting("LOGIN_CODE_TTL_SECONDS", 300.0, float),
-        webhook_max_attempts=setting("WEBHOOK_MAX_ATTEMPTS", 10, int),
-        webhook_timeout_seconds=setting("WEBHOOK_TIMEOUT_SECONDS", timeout, float),
-        webhook_allowed_hosts=webhooks.allowed_hosts(setting("WEBHOOK_ALLOWED_HOSTS", "")),
-        retry_after_max_seconds=setting("WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600.0, float),
-    )
-
-
-class Outbound(DependencyProvider):
-    """Settings, channels, the secret box and the webhook hosts' resolver, read
-    from config at setup."""
+    def __init__(self, **kwargs):
+        super().__init__("registry", **kwargs)
 
     def setup(self):
-        self.settings = read_settings()
-        self.send_settings = read_send_settings()
-        if setting("WEBHOOKS_ALLOW_PRIVATE"):
-            # the old all-or-nothing switch: its private targets now fail unless listed
-            log.warning("WEBHOOKS_ALLOW_PRIVATE is no longer read: list the hosts that may be "
-                        "loopback or private in WEBHOOK_ALLOWED_HOSTS")
+        super().setup()
         self.channels = build_channels(setting)
-        self.box = SecretBox(setting("WEBHOOKS_SECRET_KEY"))
-        self.http = requests.Session()
-        self.registry_timeout = setting("REGISTRY_TIMEOUT_SECONDS", 5.0, float)
-        # webhook hosts, at registration and before each POST
-        self.resolver = resolver_within(setting("WEBHOOK_RESOLVE_SECONDS", 3.0, float))
 
     def get_dependency(self, worker_ctx):
-        return self
+        settings = settings_of(self.container)
+        directory = RegistryDirectory(super().get_dependency(worker_ctx), settings.registry_timeout)
+        return MessageSender(database_of(self.container).unit_of_work, self.channels, directory,
+                             settings.intake, settings.sending, utcnow)
+
+
+class WebhookSending(DependencyProvider):
+    """Each worker gets a WebhookSender over the secret box, one HTTP session
+    and the hosts' resolver, built once at setup (registration uses the box
+    and the resolver too: `sender.box`, `sender.resolver`)."""
+
+    def setup(self):
+        self.box = SecretBox(setting("WEBHOOKS_SECRET_KEY"))
+        self.http = requests.Session()
+        self.resolver = None  # from the settings, at the first worker
+
+    def get_dependency(self, worker_ctx):
+        settings = settings_of(self.container)
+        if self.resolver is None:
+            # webhook hosts, at registration and before each POST
+            self.resolver = resolver_within(settings.resolve_seconds)
+        return WebhookSender(database_of(self.container).unit_of_work, self.box, self.http,
+                             self.resolver, settings.sending, utcnow)
 
 
 def resolver_within(seconds):

@@ -30,7 +30,7 @@ def _dicts(result):
 
 def _due(table, now):
     # a row left 'sending' by a process that died is taken again once its
-    # lease is over (see sender.py for why that cannot send it twice)
+    # lease is over (see message_sender.py for why that cannot send it twice)
     return or_(
         (table.c.status.in_(PENDING)) & (table.c.next_attempt_at <= now),
         (table.c.status == "sending") & (table.c.lease_until <= now),

@@ -1,8 +1,6 @@
 """Notifications' nameko adapter: events in (booking, waitlist, member, and
 every event for webhooks), a timer that sends what is due, and RPC for the
 gateway (login codes, preferences, the delivery log, webhooks)."""
-from nameko.rpc import ServiceRpc
-
 from jastar_common.batching import subscribe_batch
 from jastar_common.calendar import assert_tzdata_current
 from jastar_common.clock import utcnow
@@ -10,15 +8,15 @@ from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
 from jastar_common.service_base import JastarService
-from jastar_common.settings import configured_timer
+from jastar_common.settings import Settings, configured_timer
 from jastar_common.subscriber import subscribe
 from jastar_common.validation import load
 
 from . import schemas
-from .dependencies import Outbound, RegistryDirectory, SendSoon, on_bell
-from .domain import services, webhooks
+from .dependencies import MessageSending, SendSoon, WebhookSending, on_bell
+from .domain import access, services, webhooks
 from .repository import NotificationsUnitOfWork
-from .sender import Dispatcher
+from .settings import read_settings
 
 # messages state Almaty times: refuse to run on tzdata older than UTC+5 (2024)
 assert_tzdata_current()
@@ -36,8 +34,9 @@ class NotificationsService(JastarService):
     name = "notifications"
 
     db = Database("notifications", NotificationsUnitOfWork)
-    registry = ServiceRpc("registry")
-    outbound = Outbound()
+    settings = Settings(read_settings)
+    message_sender = MessageSending()
+    webhook_sender = WebhookSending()
     send_soon = SendSoon()
 
     # events in: they write rows (messages, reminders, deliveries); a message
@@ -47,7 +46,7 @@ class NotificationsService(JastarService):
     def on_booking_change(self, batch):
         now = utcnow()
         outcome = services.take_events(self.db.unit_of_work(), "notifications.booking_changes", batch,
-                                       self.outbound.settings, now, traced=batch.traced)
+                                       self.settings.intake, now, traced=batch.traced)
         if outcome.due_by(now):
             self.send_soon()
 
@@ -55,7 +54,7 @@ class NotificationsService(JastarService):
     def on_member_change(self, envelope):
         now = utcnow()
         outcome = services.take_event(self.db.unit_of_work(), "notifications.member_changes", envelope,
-                                      self.outbound.settings, now)
+                                      self.settings.intake, now)
         if outcome.due_by(now):
             self.send_soon()
 
@@ -63,45 +62,39 @@ class NotificationsService(JastarService):
     def on_any_event(self, batch):
         webhooks.take_events(self.db.unit_of_work(), batch, utcnow(), traced=batch.traced)
 
-    # sending: every SEND_INTERVAL_SECONDS, what is due (see sender.py)
+    # sending: every SEND_INTERVAL_SECONDS, what is due (message_sender.py,
+    # webhook_sender.py); and at once, a message due now that a commit wrote
 
     @configured_timer("SEND_INTERVAL_SECONDS", 1.0)
     def send_due(self):
-        out = self.outbound
-        Dispatcher(self.db.unit_of_work, out.channels,
-                   RegistryDirectory(self.registry, out.registry_timeout), out.settings,
-                   out.send_settings, out.box, out.http, utcnow, out.resolver).run_once()
+        self.message_sender.send_due()
+        self.webhook_sender.send_due()
 
     @on_bell
     def send_new(self):
-        """The messages due now, as soon as a commit wrote one (the timer
-        above stays for retries, reminders and anything a lost ring missed)."""
-        out = self.outbound
-        Dispatcher(self.db.unit_of_work, out.channels,
-                   RegistryDirectory(self.registry, out.registry_timeout), out.settings,
-                   out.send_settings, out.box, out.http, utcnow, out.resolver).send_due_messages()
+        self.message_sender.send_new()
 
     # messages
 
     @api
     def send_login_code(self, phone, code, language="ru"):
         """For the gateway, which makes and checks the code; never logged."""
-        self.caller.require("system")
+        access.check_sends_login_codes(self.caller)
         data = load(schemas.LoginCodeSchema(), {"phone": phone, "code": code, "language": language})
-        message_id = services.queue_login_code(self.db.unit_of_work(), self.outbound.settings,
+        message_id = services.queue_login_code(self.db.unit_of_work(), self.settings.intake,
                                                utcnow(), **data)
         self.send_soon()
         return {"message_id": message_id}
 
     @api
     def get_preferences(self, member_id):
-        services.check_member_access(self.caller, member_id)
-        prefs = services.get_preferences(self.db.unit_of_work(), self.outbound.settings, member_id)
+        access.check_member_access(self.caller, member_id)
+        prefs = services.get_preferences(self.db.unit_of_work(), self.settings.intake, member_id)
         return schemas.PreferencesSchema().dump(prefs)
 
     @api
     def set_preferences(self, member_id, data):
-        services.check_member_access(self.caller, member_id)
+        access.check_member_access(self.caller, member_id)
         data = load(schemas.PreferencesInSchema(), data)
         prefs = services.set_preferences(self.db.unit_of_work(), utcnow(), member_id, **data)
         return schemas.PreferencesSchema().dump(prefs)
@@ -109,7 +102,7 @@ class NotificationsService(JastarService):
     @api
     def list_messages(self, member_id, query=None):
         """GET /v1/me/notifications: the member's delivery log."""
-        services.check_member_access(self.caller, member_id)
+        access.check_member_access(self.caller, member_id)
         query = load(schemas.PageSchema(), query)
         items = services.list_messages(self.db.unit_of_work(), member_id=member_id, **query)
         return _page(schemas.MessageSchema(many=True), items, query)
@@ -117,14 +110,14 @@ class NotificationsService(JastarService):
     @api
     def list_dead_messages(self, query=None):
         """For staff: messages that could not be delivered after every try."""
-        self.caller.require("staff")
+        access.check_handles_dead_messages(self.caller)
         query = load(schemas.PageSchema(), query)
         items = services.list_messages(self.db.unit_of_work(), status="dead", **query)
         return _page(schemas.MessageSchema(many=True), items, query)
 
     @api
     def retry_message(self, message_id):
-        self.caller.require("staff")
+        access.check_handles_dead_messages(self.caller)
         message = services.retry_dead_message(self.db.unit_of_work(), utcnow(), message_id)
         return schemas.MessageSchema().dump(message)
 
@@ -135,9 +128,9 @@ class NotificationsService(JastarService):
         data = load(schemas.WebhookInSchema(),
                     {"url": url, "event_types": event_types, "description": description})
         created = webhooks.create_subscription(
-            self.db.unit_of_work(), self.outbound.box, utcnow(), self.caller, **data,
-            allowed=self.outbound.send_settings.webhook_allowed_hosts,
-            resolver=self.outbound.resolver)
+            self.db.unit_of_work(), self.webhook_sender.box, utcnow(), self.caller, **data,
+            allowed=self.settings.sending.webhook_allowed_hosts,
+            resolver=self.webhook_sender.resolver)
         return schemas.NewWebhookSchema().dump(created)
 
     @api

@@ -15,7 +15,8 @@ from jastar_common.errors import NotFound
 from jastar_notifications.channels import RetryableError
 from jastar_notifications.dependencies import RegistryDirectory
 from jastar_notifications.domain import services
-from jastar_notifications.sender import Dispatcher, SendSettings
+from jastar_notifications.message_sender import MessageSender
+from jastar_notifications.sending import SendSettings
 
 from .fakes import FakeUnitOfWork
 
@@ -97,8 +98,8 @@ def send_pass(uow, registry, channel, now=NOW, timeout=5.0):
     """One timer tick: a fresh directory, as the service makes one per tick."""
     directory = RegistryDirectory(registry, timeout)
     channels = {"sms": channel, "email": channel, "telegram": channel}
-    Dispatcher(lambda: uow, channels, directory, SETTINGS, SendSettings(concurrency=10), None,
-               clock=lambda: now).send_messages()
+    MessageSender(lambda: uow, channels, directory, SETTINGS, SendSettings(concurrency=10),
+                  clock=lambda: now).send_messages()
 
 
 def by_member(uow):

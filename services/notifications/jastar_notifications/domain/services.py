@@ -4,12 +4,13 @@ SQLAlchemy.
 
 Consuming and sending are separate: an event only writes `messages` and
 `reminders` rows, in the same transaction as its inbox row, so a redelivered
-event writes nothing new. The sender (sender.py) sends what is due."""
+event writes nothing new. The senders (message_sender.py, webhook_sender.py)
+send what is due."""
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from jastar_common.errors import Conflict, InvalidInput, NotFound
 
 from .quiet import send_after
 from .planning import parse_offsets, plan_event
@@ -178,13 +179,6 @@ def queue_login_code(uow, settings, now, phone, code, language):
 
 
 # channel preferences
-
-def check_member_access(caller, member_id):
-    """Members see and change only their own; admin and system anyone's."""
-    if caller.is_privileged or (caller.is_member and caller.id == member_id):
-        return
-    raise NotAllowed("only the member may do this", caller=caller.kind)
-
 
 def get_preferences(uow, settings, member_id):
     with uow:

@@ -17,7 +17,9 @@ from contextlib import nullcontext
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from jastar_common.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from jastar_common.errors import Conflict, InvalidInput
+
+from . import access
 
 SECRET_PREFIX = "whsec_"
 # CloudEvents' structured mode: the body is the whole event, data inside it
@@ -124,23 +126,9 @@ def retry_after_seconds(value, now):
 
 # --- use cases ----------------------------------------------------------------------
 
-def _owner(caller):
-    if caller.kind == "integrator" and caller.id:
-        return caller.id
-    if caller.is_privileged:
-        return caller.id or caller.kind
-    raise NotAllowed("webhooks are for integrators", caller=caller.kind)
-
-
-def _check_owner(caller, subscription, entity="webhook", obj_id=None):
-    if subscription is None or not (caller.is_privileged or subscription["owner"] == caller.id):
-        # someone else's subscription is as good as absent
-        raise NotFound(f"no such {entity}", entity=entity, id=obj_id)
-
-
 def create_subscription(uow, box, now, caller, url, event_types, description=None,
                         allowed=frozenset(), resolver=resolve):
-    owner = _owner(caller)
+    owner = access.webhook_owner(caller)
     check_url(url, allowed, resolver)
     secret = new_secret()
     row = {"id": str(uuid.uuid4()), "owner": owner, "url": url, "event_types": list(event_types),
@@ -153,33 +141,33 @@ def create_subscription(uow, box, now, caller, url, event_types, description=Non
 
 
 def list_subscriptions(uow, caller):
-    owner = None if caller.is_privileged else _owner(caller)
+    owner = None if caller.is_privileged else access.webhook_owner(caller)
     with uow:
         return uow.store.list_subscriptions(owner=owner)
 
 
 def delete_subscription(uow, caller, subscription_id):
-    _owner(caller)
+    access.webhook_owner(caller)
     with uow:
-        _check_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
+        access.check_webhook_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
         uow.store.delete_subscription(subscription_id)
         uow.commit()
 
 
 def list_deliveries(uow, caller, subscription_id, limit=50, offset=0):
-    _owner(caller)
+    access.webhook_owner(caller)
     with uow:
-        _check_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
+        access.check_webhook_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
         return uow.store.list_deliveries(subscription_id, limit, offset)
 
 
 def replay_delivery(uow, caller, now, delivery_id):
     """Send a delivery again, with the same webhook-id (receivers dedup by it)."""
-    _owner(caller)
+    access.webhook_owner(caller)
     with uow:
         delivery = uow.store.get_delivery(delivery_id)
         subscription = delivery and uow.store.get_subscription(delivery["subscription_id"])
-        _check_owner(caller, subscription, "delivery", delivery_id)
+        access.check_webhook_owner(caller, subscription, "delivery", delivery_id)
         if not subscription["active"]:
             raise Conflict("the subscription is disabled", reason=subscription["disabled_reason"])
         if delivery["status"] == "sending":

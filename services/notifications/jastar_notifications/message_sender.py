@@ -1,5 +1,6 @@
-"""Sending what is due: reminders become messages, messages go out through
-their channel, webhook deliveries are POSTed. Called by the service's timer.
+"""Sending messages to members: due reminders become messages, and due
+messages go out through their channel. Called by the service's timer, and
+at once when a commit wrote a message due now (see service.py).
 
 Exactly once, even across crashes: a pass first *claims* rows in its own short
 transaction (status 'sending', attempts + 1, a lease; FOR UPDATE SKIP LOCKED so
@@ -13,46 +14,23 @@ Telegram, which has no such key, can show a duplicate in that window. The
 lease (SEND_LEASE_SECONDS) must be longer than one send can take (provider
 timeout), so a live process never loses its rows to another."""
 import logging
-import random
 import re
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import eventlet
-import requests
 
 from jastar_common.metrics import NOTIFICATIONS
-from jastar_common.tracing import SpanKind, continued, current_traceparent
+from jastar_common.tracing import continued
 
 from .channels import Outgoing, PermanentError, RetryableError
-from .domain import services, webhooks
+from .domain import services
 from .domain.localtime import format_when
 from .domain.quiet import send_after
+from .sending import backoff
 from .templates import render
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SendSettings:
-    batch_size: int = 50
-    concurrency: int = 10
-    lease_seconds: float = 60.0
-    max_attempts: int = 8
-    retry_base_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    login_code_ttl_seconds: float = 300.0
-    webhook_max_attempts: int = 10
-    webhook_timeout_seconds: float = 10.0
-    webhook_allowed_hosts: frozenset = frozenset()  # may be loopback or private
-    retry_after_max_seconds: float = 3600.0
-
-
-def backoff(settings, attempts):
-    """Exponential with jitter, so failures together do not retry together."""
-    delay = min(settings.retry_max_seconds, settings.retry_base_seconds * 2 ** max(0, attempts - 1))
-    return delay * random.uniform(0.5, 1.0)
 
 
 def phone_digits(phone):
@@ -93,37 +71,34 @@ def build_context(data, member, language, directory):
             "reason": data.get("reason") or "", "lead": data.get("lead") or "", **times}
 
 
-class Dispatcher:
-    def __init__(self, uow_factory, channels, directory, settings, send_settings, box,
-                 http=None, clock=None, resolver=None):
+class MessageSender:
+    """`settings`: the domain's (quiet hours, channels); `send`: SendSettings."""
+
+    def __init__(self, uow_factory, channels, directory, settings, send, clock):
         self.uow_factory = uow_factory
         self.channels = channels
         self.directory = directory
-        self.settings = settings  # domain Settings: quiet hours, channels
-        self.send = send_settings
-        self.box = box
-        self.http = http or requests.Session()
+        self.settings = settings
+        self.send = send
         self.clock = clock
-        self.resolver = resolver or webhooks.resolve  # the service gives one with a deadline
         self.quiet = {}  # members' quiet hours, read with each batch
 
-    def run_once(self, max_seconds=5.0):
-        """Work until nothing is due or max_seconds have gone (the timer comes back)."""
+    def send_due(self, max_seconds=5.0):
+        """Due reminders to messages, and messages out, until nothing is due
+        or max_seconds have gone (the timer comes back)."""
         started = time.monotonic()
         while True:
             busy = services.materialise_due_reminders(
                 self.uow_factory(), self.settings, self.clock(), self.send.batch_size)
-            busy += self.send_messages() + self.post_webhooks()
+            busy += self.send_messages()
             if busy == 0 or time.monotonic() - started > max_seconds:
                 return
 
-    def send_due_messages(self, max_seconds=5.0):
-        """Messages only, until none is due or max_seconds have gone."""
+    def send_new(self, max_seconds=5.0):
+        """Messages only (no reminders), until none is due or max_seconds have gone."""
         started = time.monotonic()
         while self.send_messages() >= self.send.batch_size and time.monotonic() - started < max_seconds:
             pass
-
-    # --- messages ---------------------------------------------------------------
 
     def send_messages(self):
         now = self.clock()
@@ -246,83 +221,3 @@ class Dispatcher:
         NOTIFICATIONS.labels(message["channel"], changes["status"]).inc()
 
     # --- webhooks ---------------------------------------------------------------
-
-    def post_webhooks(self):
-        now = self.clock()
-        with self.uow_factory() as uow:
-            claimed = uow.store.claim_deliveries(now, self.send.batch_size,
-                                                 now + timedelta(seconds=self.send.lease_seconds))
-            subscriptions = {sid: uow.store.get_subscription(sid)  # a batch is mostly for a few endpoints
-                             for sid in {d["subscription_id"] for d in claimed}}
-            uow.commit()
-        pool = eventlet.GreenPool(self.send.concurrency)
-        jobs = [(d, subscriptions[d["subscription_id"]]) for d in claimed]
-        for delivery, subscription, changes in pool.imap(self._post, jobs):
-            self._record_delivery(delivery, subscription, changes)
-        return len(claimed)
-
-    def _post(self, job):
-        delivery, subscription = job
-        with continued(delivery.get("correlation_id"), delivery.get("traceparent"),
-                       f"webhook POST {delivery['event_type']}", SpanKind.CLIENT, "notifications"):
-            return self._post_traced(delivery, subscription)
-
-    def _post_traced(self, delivery, subscription):
-        if subscription is None or not subscription["active"]:
-            return delivery, subscription, {"status": "dead", "last_error": "subscription disabled",
-                                            "lease_until": None}
-        try:  # again at send time: a name may resolve elsewhere now
-            webhooks.check_target(subscription["url"], self.send.webhook_allowed_hosts, self.resolver)
-        except webhooks.HostUnresolved as exc:  # DNS may be back by the next attempt
-            return delivery, subscription, self._webhook_retry(delivery, None, str(exc))
-        except Exception as exc:
-            return delivery, subscription, {"status": "dead", "last_error": str(exc),
-                                            "lease_until": None}
-        timestamp = str(int(time.time()))
-        body = delivery["body"].encode()
-        headers = {"content-type": webhooks.CONTENT_TYPE, "webhook-id": delivery["id"],
-                   "webhook-timestamp": timestamp,
-                   "webhook-signature": webhooks.sign(self.box.decrypt(subscription["secret"]),
-                                                      delivery["id"], timestamp, body)}
-        if current_traceparent():  # the receiver may join the trace (W3C trace context)
-            headers["traceparent"] = current_traceparent()
-        started = time.monotonic()
-        try:
-            response = self.http.post(subscription["url"], data=body, headers=headers,
-                                      timeout=self.send.webhook_timeout_seconds, allow_redirects=False)
-        except requests.RequestException as exc:
-            return delivery, subscription, self._webhook_retry(delivery, None, exc.__class__.__name__)
-        took = {"response_ms": int((time.monotonic() - started) * 1000),
-                "last_status_code": response.status_code}
-        return delivery, subscription, {**took, **self._webhook_outcome(delivery, response)}
-
-    def _webhook_outcome(self, delivery, response):
-        code = response.status_code
-        if 200 <= code < 300:
-            return {"status": "sent", "sent_at": self.clock(), "last_error": None, "lease_until": None}
-        if code == 410:
-            return {"status": "dead", "last_error": "410 Gone: subscription disabled",
-                    "lease_until": None, "disable": True}
-        wait = None
-        if code in (429, 503):
-            wait = webhooks.retry_after_seconds(response.headers.get("Retry-After"), self.clock())
-        return self._webhook_retry(delivery, wait, f"HTTP {code}")
-
-    def _webhook_retry(self, delivery, wait, error):
-        if delivery["attempts"] >= self.send.webhook_max_attempts:
-            return {"status": "dead", "last_error": error, "lease_until": None}
-        if wait is None:
-            wait = backoff(self.send, delivery["attempts"])
-        wait = min(wait, self.send.retry_after_max_seconds)
-        return {"status": "failed", "last_error": error, "lease_until": None,
-                "next_attempt_at": self.clock() + timedelta(seconds=wait)}
-
-    def _record_delivery(self, delivery, subscription, changes):
-        disable = changes.pop("disable", False)
-        with self.uow_factory() as uow:
-            uow.store.update_delivery(delivery["id"], **changes)
-            if disable:
-                reason = f"the endpoint answered 410 Gone at {self.clock().isoformat()}"
-                uow.store.update_subscription(subscription["id"], active=False, disabled_reason=reason)
-                uow.store.stop_deliveries(subscription["id"], "subscription disabled (410 Gone)")
-            uow.commit()

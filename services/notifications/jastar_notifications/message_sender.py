@@ -116,8 +116,7 @@ class MessageSender:
         # each message is prepared (names from the registry) and sent in its
         # own greenthread: a slow look-up holds up its message only
         pool = eventlet.GreenPool(self.send.concurrency)
-        for message, changes in pool.imap(lambda m: self._send_one(m, now, chats), claimed):
-            self._record(message, changes)
+        self._record(list(pool.imap(lambda m: self._send_one(m, now, chats), claimed)))
         return len(claimed)
 
     def _send_one(self, message, now, chats):
@@ -214,10 +213,16 @@ class MessageSender:
         due = self._send_after(message, due)
         return {"status": "failed", "last_error": error, "next_attempt_at": due, "lease_until": None}
 
-    def _record(self, message, changes):
+    def _record(self, outcomes):
+        """The pass's outcomes in one transaction: one commit, not one per
+        message. A crash before it sends them again, under the same keys."""
+        if not outcomes:
+            return
         with self.uow_factory() as uow:
-            uow.store.update_message(message["id"], **changes)
+            for message, changes in outcomes:
+                uow.store.update_message(message["id"], **changes)
             uow.commit()
-        NOTIFICATIONS.labels(message["channel"], changes["status"]).inc()
+        for message, changes in outcomes:
+            NOTIFICATIONS.labels(message["channel"], changes["status"]).inc()
 
     # --- webhooks ---------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""The reports store over a SQLAlchemy session, and the unit of work. Rows go
-in and out as plain dicts."""
-from sqlalchemy import case, func, insert, select, tuple_
+"""The reports repositories (one per table, on the shared base; rows go in
+and out as plain dicts) and the unit of work."""
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jastar_common.batching import BatchInbox
+from jastar_common.repository import Repository
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain.figures import SERVED
@@ -13,96 +14,60 @@ from .models import booking_facts, member_facts, rebuilds, registry_copies, wait
 CHUNK = 500  # ids per IN (...) list
 
 
-def _dicts(result):
-    return [dict(row) for row in result.mappings()]
+class _UpsertRepository(Repository):
+    def _insert(self):
+        dialect = self.session.get_bind().dialect.name
+        return (pg_insert if dialect == "postgresql" else sqlite_insert)(self.entity)
+
+    def _put_newer(self, keys, rows, order):
+        """Insert each row, or replace the one with its key when `order`
+        (columns) sorts after the stored one's: one statement, so concurrent
+        handlers of one object's events cannot put an older state over a newer
+        one. Several rows go in one statement; they must have distinct keys."""
+        if not rows:
+            return
+        statement = self._insert()
+        newer = tuple_(*[self.c[c] for c in order]) < tuple_(*[statement.excluded[c] for c in order])
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in rows[0] if c not in keys},
+            where=newer), rows)
+
+    def _in_period(self, date_from, date_to, centre_ids):
+        return self.find(self.c.day >= date_from, self.c.day <= date_to, self.c.centre_id.in_(centre_ids))
 
 
-def _insert(session, table):
-    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
-
-
-def _upsert_newer(session, table, keys, rows, order):
-    """Insert each row, or replace the one with its key when `order` (columns)
-    sorts after the stored one's: one statement, so concurrent handlers of
-    one object's events cannot put an older state over a newer one. Several
-    rows go in one statement; they must have distinct keys."""
-    statement = _insert(session, table)
-    newer = tuple_(*[table.c[c] for c in order]) < tuple_(*[statement.excluded[c] for c in order])
-    session.execute(statement.on_conflict_do_update(
-        index_elements=keys, set_={c: statement.excluded[c] for c in rows[0] if c not in keys}, where=newer),
-        rows)
-
-
-class CopyStore:
-    def __init__(self, session):
-        self.session = session
+class CopyRepository(_UpsertRepository):
+    """Reports' copy of registry data: (kind, obj_id) -> the latest snapshot."""
+    entity = registry_copies
+    key = "obj_id"
 
     def put(self, kind, obj_id, data, source_time):
         """Unless a newer copy is there already."""
-        _upsert_newer(self.session, registry_copies, ["kind", "obj_id"],
-                      [dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time)],
-                      ["source_time"])
+        self._put_newer(["kind", "obj_id"],
+                        [dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time)],
+                        ["source_time"])
 
     def all(self, kind):
-        rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data)
-                                    .where(registry_copies.c.kind == kind)
-                                    .order_by(registry_copies.c.obj_id)).all()
+        rows = self.session.execute(select(self.c.obj_id, self.c.data)
+                                    .where(self.c.kind == kind).order_by(self.c.obj_id)).all()
         return [{**row.data, "id": row.obj_id} for row in rows]
 
-    def count(self):
-        return self.session.scalar(select(func.count()).select_from(registry_copies))
 
+class BookingFactRepository(_UpsertRepository):
+    entity = booking_facts
+    key = "booking_id"
 
-class FactStore:
-    def __init__(self, session):
-        self.session = session
-
-    def put_bookings(self, rows):
+    def put(self, rows):
         """Unless a newer state (changed_at, then rank) is there already; one
         row per booking."""
-        if rows:
-            _upsert_newer(self.session, booking_facts, ["booking_id"], rows, ["changed_at", "rank"])
+        self._put_newer(["booking_id"], rows, ["changed_at", "rank"])
 
-    def put_waitlist(self, rows):
-        if rows:
-            _upsert_newer(self.session, waitlist_facts, ["entry_id"], rows, ["changed_at", "rank"])
-
-    def put_member(self, row):
-        """The newest snapshot's district (kept when it has none, as erasure
-        events) and status; the earliest registration time seen (an update
-        may arrive before the registration)."""
-        statement = _insert(self.session, member_facts).values(**row)
-        new, old = statement.excluded, member_facts.c
-        newer = new.changed_at > old.changed_at
-        earlier = new.registered_at < old.registered_at
-        self.session.execute(statement.on_conflict_do_update(index_elements=["member_hash"], set_={
-            "district_id": case((newer, func.coalesce(new.district_id, old.district_id)),
-                                else_=old.district_id),
-            "status": case((newer, new.status), else_=old.status),
-            "changed_at": case((newer, new.changed_at), else_=old.changed_at),
-            "registered_at": case((earlier, new.registered_at), else_=old.registered_at),
-            "day": case((earlier, new.day), else_=old.day),
-        }))
-
-    def count(self):
-        return sum(self.session.scalar(select(func.count()).select_from(table))
-                   for table in (booking_facts, waitlist_facts, member_facts))
-
-    # reading for the figures
-
-    def bookings_in(self, date_from, date_to, centre_ids):
-        B = booking_facts.c
-        return _dicts(self.session.execute(select(booking_facts).where(
-            B.day >= date_from, B.day <= date_to, B.centre_id.in_(centre_ids))))
-
-    def waitlist_in(self, date_from, date_to, centre_ids):
-        W = waitlist_facts.c
-        return _dicts(self.session.execute(select(waitlist_facts).where(
-            W.day >= date_from, W.day <= date_to, W.centre_id.in_(centre_ids))))
+    def in_period(self, date_from, date_to, centre_ids):
+        return self._in_period(date_from, date_to, centre_ids)
 
     def first_visits(self, member_hashes):
         """{hash: the member's earliest served booking (booking_id, day, centre_id)}."""
-        B = booking_facts.c
+        B = self.c
         out = {}
         hashes = sorted(member_hashes)
         for n in range(0, len(hashes), CHUNK):
@@ -115,29 +80,62 @@ class FactStore:
                     out[row["member_hash"]] = dict(row)
         return out
 
+
+class WaitlistFactRepository(_UpsertRepository):
+    entity = waitlist_facts
+    key = "entry_id"
+
+    def put(self, rows):
+        """Unless a newer state (changed_at, then rank) is there already."""
+        self._put_newer(["entry_id"], rows, ["changed_at", "rank"])
+
+    def in_period(self, date_from, date_to, centre_ids):
+        return self._in_period(date_from, date_to, centre_ids)
+
+
+class MemberFactRepository(_UpsertRepository):
+    entity = member_facts
+    key = "member_hash"
+
+    def put(self, row):
+        """The newest snapshot's district (kept when it has none, as erasure
+        events) and status; the earliest registration time seen (an update
+        may arrive before the registration)."""
+        statement = self._insert().values(**row)
+        new, old = statement.excluded, self.c
+        newer = new.changed_at > old.changed_at
+        earlier = new.registered_at < old.registered_at
+        self.session.execute(statement.on_conflict_do_update(index_elements=["member_hash"], set_={
+            "district_id": case((newer, func.coalesce(new.district_id, old.district_id)),
+                                else_=old.district_id),
+            "status": case((newer, new.status), else_=old.status),
+            "changed_at": case((newer, new.changed_at), else_=old.changed_at),
+            "registered_at": case((earlier, new.registered_at), else_=old.registered_at),
+            "day": case((earlier, new.day), else_=old.day),
+        }))
+
     def registrations(self, date_from, date_to):
         """[{"district_id", "count"}] of members registered in the period."""
-        M = member_facts.c
-        return _dicts(self.session.execute(
+        M = self.c
+        return [dict(row) for row in self.session.execute(
             select(M.district_id, func.count().label("count"))
-            .where(M.day >= date_from, M.day <= date_to).group_by(M.district_id)))
+            .where(M.day >= date_from, M.day <= date_to).group_by(M.district_id)).mappings()]
 
 
-class RebuildLog:
-    def __init__(self, session):
-        self.session = session
+class RebuildRepository(Repository):
+    """Rebuilds from the owners' RPC that finished."""
+    entity = rebuilds
 
     def done(self):
-        return self.session.scalar(select(func.count()).select_from(rebuilds)) > 0
-
-    def add(self, finished_at, counts):
-        self.session.execute(insert(rebuilds).values(finished_at=finished_at, counts=counts))
+        return self.count() > 0
 
 
 class ReportsUnitOfWork(BatchInbox, SqlUnitOfWork):
     event_types = frozenset()  # reports publishes nothing
 
     def _open(self, session):
-        self.copies = CopyStore(session)
-        self.facts = FactStore(session)
-        self.rebuilds = RebuildLog(session)
+        self.copies = CopyRepository(session)
+        self.booking_facts = BookingFactRepository(session)
+        self.waitlist_facts = WaitlistFactRepository(session)
+        self.member_facts = MemberFactRepository(session)
+        self.rebuilds = RebuildRepository(session)

@@ -68,11 +68,11 @@ def waitlist_row(data, hasher, event_time=None):
 
 
 def store_booking(uow, row):
-    uow.facts.put_bookings([row])
+    uow.booking_facts.put([row])
 
 
 def store_waitlist(uow, row):
-    uow.facts.put_waitlist([row])
+    uow.waitlist_facts.put([row])
 
 
 def newest(rows, key):
@@ -86,7 +86,7 @@ def newest(rows, key):
 
 
 def store_member(uow, member_hash, district_id, status, registered_at, changed_at):
-    uow.facts.put_member({"member_hash": member_hash, "district_id": district_id, "status": status,
+    uow.member_facts.put({"member_hash": member_hash, "district_id": district_id, "status": status,
                           "day": local_date(registered_at), "registered_at": registered_at,
                           "changed_at": changed_at})
 
@@ -136,8 +136,8 @@ def apply_events(uow, envelopes, hasher):
                 entries.append(waitlist_row(envelope.data, hasher, envelope.time))
             else:
                 apply_data(uow, envelope.type, envelope.data, envelope.time, hasher)
-        uow.facts.put_bookings(newest(bookings, "booking_id"))
-        uow.facts.put_waitlist(newest(entries, "entry_id"))
+        uow.booking_facts.put(newest(bookings, "booking_id"))
+        uow.waitlist_facts.put(newest(entries, "entry_id"))
         uow.commit()
         return len(seen)
 
@@ -167,7 +167,7 @@ def needs_rebuild(uow):
 
 def rebuilt(uow, finished_at, counts):
     with uow:
-        uow.rebuilds.add(finished_at, counts)
+        uow.rebuilds.add({"finished_at": finished_at, "counts": counts})
         uow.commit()
 
 
@@ -194,7 +194,7 @@ def rebuild_facts(uow, what, items, read_at, hasher):
     that event would be."""
     with uow:
         if what == "bookings":
-            uow.facts.put_bookings(newest([booking_row(d, hasher, read_at) for d in items], "booking_id"))
+            uow.booking_facts.put(newest([booking_row(d, hasher, read_at) for d in items], "booking_id"))
         else:
-            uow.facts.put_waitlist(newest([waitlist_row(d, hasher, read_at) for d in items], "entry_id"))
+            uow.waitlist_facts.put(newest([waitlist_row(d, hasher, read_at) for d in items], "entry_id"))
         uow.commit()

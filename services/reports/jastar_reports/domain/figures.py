@@ -47,7 +47,7 @@ def quantile(values, q):
 
 
 def _bookings(uow, scope):
-    return uow.facts.bookings_in(scope.date_from, scope.date_to, list(scope.centres))
+    return uow.booking_facts.in_period(scope.date_from, scope.date_to, list(scope.centres))
 
 
 def _is_late(fact, settings):
@@ -73,7 +73,7 @@ def _counts(facts, settings):
 
 def _first_visits(uow, facts):
     """{member hash: the member's first served booking ever} for the members served in `facts`."""
-    return uow.facts.first_visits({f["member_hash"] for f in facts if f["state"] in SERVED})
+    return uow.booking_facts.first_visits({f["member_hash"] for f in facts if f["state"] in SERVED})
 
 
 def _is_first(fact, first):
@@ -135,7 +135,7 @@ def reach(uow, scope, settings):
     facts = [f for f in _bookings(uow, scope) if f["state"] in SERVED]
     first = _first_visits(uow, facts)
     registered = defaultdict(int)
-    for row in uow.facts.registrations(scope.date_from, scope.date_to):
+    for row in uow.member_facts.registrations(scope.date_from, scope.date_to):
         registered[row["district_id"]] += row["count"]
 
     def row(level, obj_id, district_id, population, mine, new):
@@ -236,7 +236,7 @@ def _hour_of_week(key):
 
 def waitlists(uow, scope, settings):
     groups = defaultdict(list)
-    for fact in uow.facts.waitlist_in(scope.date_from, scope.date_to, list(scope.centres)):
+    for fact in uow.waitlist_facts.in_period(scope.date_from, scope.date_to, list(scope.centres)):
         groups[fact["centre_id"]].append(fact)
     rows = []
     for centre_id in sorted(scope.centres):

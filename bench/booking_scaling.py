@@ -118,7 +118,7 @@ def event_run(bench, count, seconds=300):
     with bench.engine("booking").begin() as conn:
         conn.execute(text("DELETE FROM registry_copies WHERE kind = 'centre' AND obj_id LIKE :pattern"),
                      {"pattern": f"scale-{run}-%"})
-        # as CopyStore.put does: the booking processes' cached catalogue is stale now
+        # as CopyRepository.put does: the booking processes' cached catalogue is stale now
         conn.execute(text("UPDATE copy_versions SET token = :token WHERE kind = 'centre'"),
                      {"token": uuid.uuid4().hex})
     elapsed = (last.timestamp() - began) if last is not None else float("nan")

@@ -20,7 +20,7 @@ from jastar_common.contracts import BOOKING_COPIED_KINDS as CATALOGUE_KINDS  # n
 class KindCopies:
     token: str
     by_id: dict
-    ordered: tuple  # by id, as CopyStore.all returns them
+    ordered: tuple  # by id, as CopyRepository.all returns them
 
 
 class CatalogueCache:

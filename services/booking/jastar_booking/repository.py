@@ -2,7 +2,7 @@
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, text, union_all, update
+from sqlalchemy import and_, delete, func, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import aliased
 
 from jastar_common.database import is_sqlite
@@ -46,11 +46,15 @@ def to_view(kind, obj_id, data):
     return cls(**values)
 
 
-class CopyStore:
-    """Booking's copy of registry data: (kind, id) -> the latest snapshot."""
+class CopyRepository(Repository):
+    """Booking's copy of registry data: (kind, id) -> the latest snapshot, as
+    its frozen view. Catalogue kinds come from the process cache while their
+    token is unchanged; a member read once is kept for the unit of work."""
+    entity = registry_copies
+    key = "obj_id"
 
     def __init__(self, session, catalogue=None):
-        self.session = session
+        super().__init__(session)
         self.catalogue = catalogue  # a CatalogueCache, or None to always read
         self._tokens = None         # copy_versions, read once per unit of work
         self._wrote = False         # after a write, this unit of work reads its own rows
@@ -73,8 +77,8 @@ class CopyStore:
             return cached.by_id.get(obj_id)
         if kind == "member" and obj_id in self._members:
             return self._members[obj_id]
-        row = self.session.execute(select(registry_copies.c.data).where(
-            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id)).first()
+        row = self.session.execute(select(self.c.data).where(
+            self.c.kind == kind, self.c.obj_id == obj_id)).first()
         view = None if row is None else to_view(kind, obj_id, row.data)
         if kind == "member":
             self._members[obj_id] = view
@@ -87,14 +91,13 @@ class CopyStore:
         return self._read_all(kind)
 
     def _read_all(self, kind):
-        rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data)
-                                    .where(registry_copies.c.kind == kind)
-                                    .order_by(registry_copies.c.obj_id)).all()
+        rows = self.session.execute(select(self.c.obj_id, self.c.data)
+                                    .where(self.c.kind == kind).order_by(self.c.obj_id)).all()
         return [to_view(kind, row.obj_id, row.data) for row in rows]
 
     def raw(self, kind):
-        return self.session.execute(select(registry_copies).where(registry_copies.c.kind == kind)
-                                    .order_by(registry_copies.c.obj_id)).mappings().all()
+        """The rows of `kind` as stored (dicts), by id."""
+        return self.find(self.c.kind == kind)
 
     def birth_dates(self, member_ids):
         """{member id: birth date or None} (for age bands): the members this
@@ -103,23 +106,21 @@ class CopyStore:
         known = {i: self._members[i] for i in wanted if self._members.get(i) is not None}
         missing = wanted - set(known)
         if missing:
-            rows = self.session.execute(select(registry_copies.c.obj_id, registry_copies.c.data).where(
-                registry_copies.c.kind == "member", registry_copies.c.obj_id.in_(missing))).all()
+            rows = self.session.execute(select(self.c.obj_id, self.c.data).where(
+                self.c.kind == "member", self.c.obj_id.in_(missing))).all()
             known.update((row.obj_id, to_view("member", row.obj_id, row.data)) for row in rows)
         return {member_id: view.birth_date for member_id, view in known.items()}
 
     def source_time(self, kind, obj_id):
-        return self.session.scalar(select(registry_copies.c.source_time).where(
-            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
+        return self.session.scalar(select(self.c.source_time).where(
+            self.c.kind == kind, self.c.obj_id == obj_id))
 
     def put(self, kind, obj_id, data, source_time):
         """Insert or replace; the caller has checked source_time is newer."""
         if kind == "member":
             self._members.pop(obj_id, None)
-        self.session.execute(delete(registry_copies).where(
-            registry_copies.c.kind == kind, registry_copies.c.obj_id == obj_id))
-        self.session.execute(insert(registry_copies).values(
-            kind=kind, obj_id=obj_id, data=data, source_time=source_time))
+        self.session.execute(delete(self.entity).where(self.c.kind == kind, self.c.obj_id == obj_id))
+        self.add(dict(kind=kind, obj_id=obj_id, data=data, source_time=source_time))
         if kind in CATALOGUE_KINDS:
             self.renew_token(kind)
 
@@ -128,12 +129,6 @@ class CopyStore:
         self._wrote = True
         self.session.execute(update(copy_versions).where(copy_versions.c.kind == kind)
                              .values(token=str(uuid.uuid4())))
-
-    def count(self, kind=None):
-        query = select(func.count()).select_from(registry_copies)
-        if kind:
-            query = query.where(registry_copies.c.kind == kind)
-        return self.session.scalar(query)
 
 
 class _ByIdRepository(Repository):
@@ -337,7 +332,7 @@ class BookingUnitOfWork(SqlUnitOfWork):
     event_types = EVENT_TYPES
 
     def _open(self, session):
-        self.copies = CopyStore(session, cache_for(self.session_factory))
+        self.copies = CopyRepository(session, cache_for(self.session_factory))
         self.bookings = BookingRepository(session)
         self.waitlist = WaitlistRepository(session)
 

@@ -12,9 +12,10 @@ from .conftest import bearer, sign_up_by_api
 
 
 def signed_in(web, base):
-    phone, token = sign_up_by_api(base, "Ерлан Бекұлы")
+    """(phone, token answer) of a member signed in through the API."""
+    member, token = sign_up_by_api(base, "Ерлан Бекұлы")
     web.sign_in_as(token)
-    return phone, token
+    return member["phone"], token
 
 
 def my_bookings(base, token):

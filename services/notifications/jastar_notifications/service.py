@@ -3,7 +3,7 @@ every event for webhooks), a timer that sends what is due, and RPC for the
 gateway (login codes, preferences, the delivery log, webhooks)."""
 from jastar_common.batching import subscribe_batch
 from jastar_common.calendar import assert_tzdata_current
-from jastar_common.clock import utcnow
+from jastar_common.clock import Clock
 from jastar_common.dependencies import Database
 from jastar_common.errors import EXPECTED_ERRORS
 from jastar_common.rpc import rpc
@@ -14,7 +14,7 @@ from jastar_common.validation import load
 
 from . import schemas
 from .dependencies import MessageSending, SendSoon, WebhookSending, on_bell
-from .domain import access, services, webhooks
+from .domain import services, webhooks
 from .repository import NotificationsUnitOfWork
 from .settings import read_settings
 
@@ -35,6 +35,7 @@ class NotificationsService(JastarService):
 
     db = Database("notifications", NotificationsUnitOfWork)
     settings = Settings(read_settings)
+    now = Clock()
     message_sender = MessageSending()
     webhook_sender = WebhookSending()
     send_soon = SendSoon()
@@ -44,7 +45,7 @@ class NotificationsService(JastarService):
 
     @subscribe_batch("notifications", "booking_changes")
     def on_booking_change(self, batch):
-        now = utcnow()
+        now = self.now()
         outcome = services.take_events(self.db.unit_of_work(), "notifications.booking_changes", batch,
                                        self.settings.intake, now, traced=batch.traced)
         if outcome.due_by(now):
@@ -52,7 +53,7 @@ class NotificationsService(JastarService):
 
     @subscribe("notifications", "member_changes")
     def on_member_change(self, envelope):
-        now = utcnow()
+        now = self.now()
         outcome = services.take_event(self.db.unit_of_work(), "notifications.member_changes", envelope,
                                       self.settings.intake, now)
         if outcome.due_by(now):
@@ -60,7 +61,7 @@ class NotificationsService(JastarService):
 
     @subscribe_batch("notifications", "webhooks")
     def on_any_event(self, batch):
-        webhooks.take_events(self.db.unit_of_work(), batch, utcnow(), traced=batch.traced)
+        webhooks.take_events(self.db.unit_of_work(), batch, self.now(), traced=batch.traced)
 
     # sending: every SEND_INTERVAL_SECONDS, what is due (message_sender.py,
     # webhook_sender.py); and at once, a message due now that a commit wrote
@@ -79,46 +80,40 @@ class NotificationsService(JastarService):
     @api
     def send_login_code(self, phone, code, language="ru"):
         """For the gateway, which makes and checks the code; never logged."""
-        access.check_sends_login_codes(self.caller)
         data = load(schemas.LoginCodeSchema(), {"phone": phone, "code": code, "language": language})
-        message_id = services.queue_login_code(self.db.unit_of_work(), self.settings.intake,
-                                               utcnow(), **data)
+        message_id = services.queue_login_code(self.db.unit_of_work(), self.caller, self.settings.intake,
+                                               self.now(), **data)
         self.send_soon()
         return {"message_id": message_id}
 
     @api
     def get_preferences(self, member_id):
-        access.check_member_access(self.caller, member_id)
-        prefs = services.get_preferences(self.db.unit_of_work(), self.settings.intake, member_id)
+        prefs = services.get_preferences(self.db.unit_of_work(), self.caller, self.settings.intake, member_id)
         return schemas.PreferencesSchema().dump(prefs)
 
     @api
     def set_preferences(self, member_id, data):
-        access.check_member_access(self.caller, member_id)
         data = load(schemas.PreferencesInSchema(), data)
-        prefs = services.set_preferences(self.db.unit_of_work(), utcnow(), member_id, **data)
+        prefs = services.set_preferences(self.db.unit_of_work(), self.caller, self.now(), member_id, **data)
         return schemas.PreferencesSchema().dump(prefs)
 
     @api
     def list_messages(self, member_id, query=None):
         """GET /v1/me/notifications: the member's delivery log."""
-        access.check_member_access(self.caller, member_id)
         query = load(schemas.PageSchema(), query)
-        items = services.list_messages(self.db.unit_of_work(), member_id=member_id, **query)
+        items = services.list_messages(self.db.unit_of_work(), self.caller, member_id, **query)
         return _page(schemas.MessageSchema(many=True), items, query)
 
     @api
     def list_dead_messages(self, query=None):
         """For staff: messages that could not be delivered after every try."""
-        access.check_handles_dead_messages(self.caller)
         query = load(schemas.PageSchema(), query)
-        items = services.list_messages(self.db.unit_of_work(), status="dead", **query)
+        items = services.list_dead_messages(self.db.unit_of_work(), self.caller, **query)
         return _page(schemas.MessageSchema(many=True), items, query)
 
     @api
     def retry_message(self, message_id):
-        access.check_handles_dead_messages(self.caller)
-        message = services.retry_dead_message(self.db.unit_of_work(), utcnow(), message_id)
+        message = services.retry_dead_message(self.db.unit_of_work(), self.caller, self.now(), message_id)
         return schemas.MessageSchema().dump(message)
 
     # webhooks for integrators
@@ -128,7 +123,7 @@ class NotificationsService(JastarService):
         data = load(schemas.WebhookInSchema(),
                     {"url": url, "event_types": event_types, "description": description})
         created = webhooks.create_subscription(
-            self.db.unit_of_work(), self.webhook_sender.box, utcnow(), self.caller, **data,
+            self.db.unit_of_work(), self.webhook_sender.box, self.now(), self.caller, **data,
             allowed=self.settings.sending.webhook_allowed_hosts,
             resolver=self.webhook_sender.resolver)
         return schemas.NewWebhookSchema().dump(created)
@@ -151,5 +146,5 @@ class NotificationsService(JastarService):
 
     @api
     def replay_delivery(self, delivery_id):
-        delivery = webhooks.replay_delivery(self.db.unit_of_work(), self.caller, utcnow(), delivery_id)
+        delivery = webhooks.replay_delivery(self.db.unit_of_work(), self.caller, self.now(), delivery_id)
         return schemas.DeliverySchema().dump(delivery)

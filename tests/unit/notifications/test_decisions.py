@@ -2,6 +2,7 @@
 what, on which channels, once; reminders scheduled, moved and cancelled."""
 from datetime import datetime, timedelta, timezone
 
+from jastar_common.caller import SYSTEM
 from jastar_common.envelope import Envelope
 from jastar_notifications.domain import services
 from jastar_notifications.domain.localtime import parse_quiet_hours
@@ -53,10 +54,10 @@ def test_the_same_event_twice_writes_nothing_new():
 
 def test_member_preferences_choose_the_channels_and_an_empty_list_opts_out():
     uow = FakeUnitOfWork()
-    services.set_preferences(uow, NOW, "m-1", ["telegram"], "123456")
+    services.set_preferences(uow, SYSTEM, NOW, "m-1", ["telegram"], "123456")
     take(uow, booking_event("booking.confirmed"))
     assert [m["channel"] for m in uow.store.messages.values()] == ["telegram"]
-    services.set_preferences(uow, NOW, "m-1", [])
+    services.set_preferences(uow, SYSTEM, NOW, "m-1", [])
     take(uow, booking_event("booking.cancelled"))
     assert len(uow.store.messages) == 1
 
@@ -130,7 +131,7 @@ def test_login_codes_are_not_held_back_by_quiet_hours():
     uow = FakeUnitOfWork()
     night = datetime(2026, 11, 28, 18, 30, tzinfo=timezone.utc)
     settings = services.Settings(quiet_hours=SETTINGS.quiet_hours, login_code_channel="sms")
-    message_id = services.queue_login_code(uow, settings, night, "+7 701 234 56 78", "1234", "kk")
+    message_id = services.queue_login_code(uow, SYSTEM, settings, night, "+7 701 234 56 78", "1234", "kk")
     assert uow.store.messages[message_id]["next_attempt_at"] == night
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from jastar_common.caller import SYSTEM
 from jastar_common.errors import InvalidInput
 from jastar_common.validation import load
 from jastar_notifications import schemas
@@ -86,7 +87,7 @@ def test_the_services_sms_window_and_the_members_combine():
 def test_a_reminder_due_in_the_members_quiet_hours_is_written_for_their_end():
     uow = FakeUnitOfWork()
     settings = services.Settings(default_channels=("email",), reminder_offsets=())
-    services.set_preferences(uow, at(1, 12), "m-1", ["email"], quiet_hours=NIGHT)
+    services.set_preferences(uow, SYSTEM, at(1, 12), "m-1", ["email"], quiet_hours=NIGHT)
     uow.store.reminders["r-1"] = {
         "id": "r-1", "booking_id": "b-1", "member_id": "m-1", "kind": "2h", "state": "scheduled",
         "starts_at": at(2, 9), "due_at": at(2, 7), "data": {"booking_id": "b-1"}, "created_at": at(1, 12)}

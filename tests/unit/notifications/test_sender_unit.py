@@ -10,6 +10,7 @@ import eventlet.event
 import pytest
 from nameko.exceptions import MethodNotFound
 
+from jastar_common.caller import SYSTEM
 from jastar_common.envelope import Envelope
 from jastar_common.errors import NotFound
 from jastar_notifications.channels import RetryableError
@@ -186,7 +187,7 @@ def test_one_slow_look_up_does_not_hold_up_the_rest_of_the_batch():
 
 def test_a_linked_telegram_chat_comes_from_the_preferences():
     registry, channel, uow = StubRegistry([contact("m-tg")]), Channel(), FakeUnitOfWork()
-    services.set_preferences(uow, NOW, "m-tg", ["telegram"], "555123")
+    services.set_preferences(uow, SYSTEM, NOW, "m-tg", ["telegram"], "555123")
     confirm(uow, "m-tg", "b-1")
     send_pass(uow, registry, channel)
     assert [o.to for o in channel.sent] == ["555123"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 
+from . import access
 from .quiet import send_after
 from .planning import parse_offsets, plan_event
 
@@ -166,9 +167,10 @@ def materialise_due_reminders(uow, settings, now, limit=100):
         return len(due)
 
 
-def queue_login_code(uow, settings, now, phone, code, language):
+def queue_login_code(uow, caller, settings, now, phone, code, language):
     """The gateway made the code and checks it; this only delivers it. The code
     lives in the row until the message is sent or dead, then is wiped."""
+    access.check_sends_login_codes(caller)
     with uow:
         row = new_message(settings, now, channel=settings.login_code_channel,
                           message_type="login_code", dedup_key=f"login:{uuid.uuid4()}",
@@ -180,7 +182,8 @@ def queue_login_code(uow, settings, now, phone, code, language):
 
 # channel preferences
 
-def get_preferences(uow, settings, member_id):
+def get_preferences(uow, caller, settings, member_id):
+    access.check_member_access(caller, member_id)
     with uow:
         prefs = uow.store.get_preferences(member_id)
     if prefs is None:
@@ -189,10 +192,11 @@ def get_preferences(uow, settings, member_id):
     return {**prefs, "default": False}
 
 
-def set_preferences(uow, now, member_id, channels, telegram_chat_id=None, quiet_hours=None):
+def set_preferences(uow, caller, now, member_id, channels, telegram_chat_id=None, quiet_hours=None):
     """`channels` is what the member wants; a channel left out is opted out of
     (an empty list: no messages at all). `quiet_hours` {"from", "to"} (Almaty
     "HH:MM", may cross midnight) or None: see quiet.py for what they hold."""
+    access.check_member_access(caller, member_id)
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
         raise InvalidInput("unknown channel", fields={"channels": [f"unknown: {', '.join(unknown)}"]})
@@ -204,13 +208,23 @@ def set_preferences(uow, now, member_id, channels, telegram_chat_id=None, quiet_
     return {**row, "default": False}
 
 
-def list_messages(uow, member_id=None, status=None, limit=50, offset=0):
+def list_messages(uow, caller, member_id, limit=50, offset=0):
+    """A member's delivery log."""
+    access.check_member_access(caller, member_id)
     with uow:
-        return uow.store.list_messages(member_id=member_id, status=status, limit=limit, offset=offset)
+        return uow.store.list_messages(member_id=member_id, limit=limit, offset=offset)
 
 
-def retry_dead_message(uow, now, message_id):
+def list_dead_messages(uow, caller, limit=50, offset=0):
+    """For staff: messages that could not be delivered after every try."""
+    access.check_handles_dead_messages(caller)
+    with uow:
+        return uow.store.list_messages(status="dead", limit=limit, offset=offset)
+
+
+def retry_dead_message(uow, caller, now, message_id):
     """Staff put a dead message back in the queue (after fixing a contact, say)."""
+    access.check_handles_dead_messages(caller)
     with uow:
         message = uow.store.get_message(message_id)
         if message is None:

@@ -5,6 +5,7 @@ itself from the registry by RPC."""
 import subprocess
 from datetime import datetime, timedelta
 
+import pytest
 from nameko.standalone.rpc import ClusterRpcClient
 
 import jastar_common.errors  # noqa: F401  (typed errors over RPC)
@@ -18,6 +19,7 @@ def seeded(system):
     subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True, capture_output=True)
 
 
+@pytest.mark.slow  # a service stopped and started again
 def test_booking_goes_on_while_the_registry_is_stopped(system):
     seeded(system)
     with ClusterRpcClient(uri=system.base_env["AMQP_URI"]) as rpc:
@@ -45,6 +47,7 @@ def test_booking_goes_on_while_the_registry_is_stopped(system):
         system.wait_ready()
 
 
+@pytest.mark.slow  # booking restarted on an empty database
 def test_an_empty_booking_database_fills_itself_from_the_registry(system, new_pg_database):
     seeded(system)
     original = system.base_env["BOOKING_DATABASE_URL"]

@@ -4,6 +4,7 @@ booking's copy."""
 import subprocess
 import time
 
+import pytest
 import requests
 from nameko.standalone.rpc import ClusterRpcClient
 
@@ -72,6 +73,7 @@ def test_bad_input_is_a_problem_naming_the_field(system):
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
 
+@pytest.mark.slow  # a service stopped and started again
 def test_ready_names_a_stopped_service(system):
     system.stop("notifications")
     try:

@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from jastar_devkit.helpers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +41,7 @@ def command_of(pid):
         return ""
 
 
+@pytest.mark.slow  # a whole system, a SIGKILL and a restart
 def test_make_run_restarts_a_killed_service_and_sigterm_leaves_nothing(rabbit_config, amqp_uri, tmp_path):
     env = dict(os.environ, AMQP_URI=amqp_uri, JASTAR_VAR=str(tmp_path), GATEWAY_PORT=str(free_port()),
                METRICS_PORT="0", ADMIN_API_KEY="make-run-test", PYTHONWARNINGS="ignore")

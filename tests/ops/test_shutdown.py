@@ -51,6 +51,7 @@ def test_sigterm_lets_the_running_worker_finish_then_exits_cleanly(slow_process,
     assert slow_process.wait(timeout=10) == 0
 
 
+@pytest.mark.slow  # waits out the shutdown bound
 def test_a_worker_that_hangs_does_not_keep_the_process_past_the_bound(slow_process, amqp_uri):
     with ClusterRpcClient(uri=amqp_uri) as rpc:
         rpc.slowpoke.work.call_async(60)

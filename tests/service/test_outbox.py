@@ -58,6 +58,7 @@ def test_an_event_is_published_if_and_only_if_its_transaction_commits(
     engine.dispose()
 
 
+@pytest.mark.slow  # the broker unreachable, then back
 def test_relay_keeps_order_and_backs_off_when_the_broker_is_unreachable(
         rabbit_config, amqp_uri, tmp_path):
     url = f"sqlite:///{tmp_path}/outbox.db"

@@ -54,6 +54,7 @@ def test_a_request_within_its_deadline_runs(probe, amqp_uri):
     assert RUNS == ["in time"]
 
 
+@pytest.mark.slow  # a service away past a deadline
 def test_a_request_queued_while_the_service_was_away_is_dropped_after_its_deadline(
         rabbit_config, container_factory, amqp_uri):
     """The caller asks while the service is stopped (its queue keeps the

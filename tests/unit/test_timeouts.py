@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CONFTEST = """
@@ -33,6 +35,7 @@ def test_runs_after_them():
 """
 
 
+@pytest.mark.slow  # waits out a test's time limit
 def test_an_overrun_fails_one_test_and_the_session_goes_on(tmp_path):
     (tmp_path / "conftest.py").write_text(CONFTEST)
     (tmp_path / "test_overrun.py").write_text(OVERRUNNING)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 
 from jastar_booking.service import BookingService
 from jastar_common import tables
+from jastar_common.clock import utcnow
 from jastar_common.database import make_engine, make_session_factory
 from jastar_common.errors import InvalidInput
 from jastar_registry.domain import catalogue
@@ -36,8 +37,8 @@ def test_committed_change_reaches_booking_after_relay_crash_exactly_once(
     # committed while no relay runs: as if the relay died between commit and publish
     engine = make_engine(registry_url, pool_size=1)
     uow = lambda: RegistryUnitOfWork(make_session_factory(engine), "registry")  # noqa: E731
-    catalogue.create(uow(), "district", KARASAI)
-    catalogue.create(uow(), "centre", CENTRE)
+    catalogue.create(uow(), "district", KARASAI, now=utcnow())
+    catalogue.create(uow(), "centre", CENTRE, now=utcnow())
     assert _count(registry_url, tables.outbox, tables.outbox.c.sent_at.is_(None)) == 2
 
     booking = container_factory(BookingService, config)
@@ -66,9 +67,9 @@ def test_a_change_that_rolls_back_emits_nothing(rabbit_config, service_database)
     url = service_database("registry")
     engine = make_engine(url, pool_size=1)
     uow = lambda: RegistryUnitOfWork(make_session_factory(engine), "registry")  # noqa: E731
-    catalogue.create(uow(), "district", KARASAI)
+    catalogue.create(uow(), "district", KARASAI, now=utcnow())
     with pytest.raises(InvalidInput):
-        catalogue.create(uow(), "centre", {**CENTRE, "district_id": "nowhere"})
+        catalogue.create(uow(), "centre", {**CENTRE, "district_id": "nowhere"}, now=utcnow())
     assert _count(url, tables.outbox) == 1  # district.created only
     engine.dispose()
 

@@ -16,14 +16,15 @@ KARASAI = dict(id="karasai", name_kk="Қарасай ауданы", name_ru="К�
                admin_centre="Қаскелең", youth_population=82_000)
 CENTRE = dict(id="karasai-yrc", district_id="karasai", name_kk="орталық", name_ru="центр",
               address="Қаскелең", status="open", opening_hours={"mon": [["09:00", "18:00"]]})
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 STUDIO = dict(id="studio", centre_id="karasai-yrc", kind="recording_studio", name_kk="студия",
               name_ru="студия", capacity=1, grid_minutes=60, min_minutes=60, max_minutes=180)
 
 
 def with_centre():
     uow = FakeUnitOfWork()
-    catalogue.create(uow, "district", KARASAI)
-    catalogue.create(uow, "centre", CENTRE)
+    catalogue.create(uow, "district", KARASAI, now=NOW)
+    catalogue.create(uow, "centre", CENTRE, now=NOW)
     return uow
 
 
@@ -38,7 +39,7 @@ def test_creating_a_centre_emits_its_snapshot_with_ids():
 def test_a_reference_to_nothing_is_named_and_nothing_is_stored():
     uow = FakeUnitOfWork()
     with pytest.raises(InvalidInput) as err:
-        catalogue.create(uow, "centre", CENTRE)
+        catalogue.create(uow, "centre", CENTRE, now=NOW)
     assert err.value.details["fields"] == {"district_id": ["no district 'karasai'"]}
     assert uow.published == [] and uow.repository("centre").items == {}
 
@@ -46,69 +47,69 @@ def test_a_reference_to_nothing_is_named_and_nothing_is_stored():
 def test_every_broken_rule_is_reported_at_once():
     uow = with_centre()
     with pytest.raises(InvalidInput) as err:
-        catalogue.create(uow, "space", {**STUDIO, "capacity": 2, "min_minutes": 120, "max_minutes": 90})
+        catalogue.create(uow, "space", {**STUDIO, "capacity": 2, "min_minutes": 120, "max_minutes": 90}, now=NOW)
     assert set(err.value.details["fields"]) == {"capacity", "min_minutes", "max_minutes"}
 
 
 def test_a_second_object_with_the_same_id_conflicts():
     uow = with_centre()
     with pytest.raises(Conflict):
-        catalogue.create(uow, "centre", CENTRE)
+        catalogue.create(uow, "centre", CENTRE, now=NOW)
 
 
 def test_an_update_that_changes_nothing_emits_nothing():
     uow = with_centre()
     before = len(uow.published)
-    catalogue.update(uow, "centre", "karasai-yrc", {"address": "Қаскелең"})
+    catalogue.update(uow, "centre", "karasai-yrc", {"address": "Қаскелең"}, now=NOW)
     assert len(uow.published) == before
-    catalogue.update(uow, "centre", "karasai-yrc", {"address": "Қаскелең, Абай к. 1"})
+    catalogue.update(uow, "centre", "karasai-yrc", {"address": "Қаскелең, Абай к. 1"}, now=NOW)
     event, data = uow.published[-1]
     assert event == "centre.updated" and data["changed"] == ["address"]
 
 
 def test_closing_is_idempotent_and_a_closed_object_cannot_change():
     uow = with_centre()
-    catalogue.close(uow, "centre", "karasai-yrc")
-    catalogue.close(uow, "centre", "karasai-yrc")
+    catalogue.close(uow, "centre", "karasai-yrc", now=NOW)
+    catalogue.close(uow, "centre", "karasai-yrc", now=NOW)
     assert [e for e, _ in uow.published].count("centre.closed") == 1
     with pytest.raises(Conflict):
-        catalogue.update(uow, "centre", "karasai-yrc", {"address": "x"})
+        catalogue.update(uow, "centre", "karasai-yrc", {"address": "x"}, now=NOW)
     with pytest.raises(NotFound):
-        catalogue.close(uow, "centre", "nowhere")
+        catalogue.close(uow, "centre", "nowhere", now=NOW)
 
 
 def test_an_open_centre_needs_hours_and_hours_must_not_overlap():
     uow = FakeUnitOfWork()
-    catalogue.create(uow, "district", KARASAI)
+    catalogue.create(uow, "district", KARASAI, now=NOW)
     with pytest.raises(InvalidInput) as err:
-        catalogue.create(uow, "centre", {**CENTRE, "opening_hours": {}})
+        catalogue.create(uow, "centre", {**CENTRE, "opening_hours": {}}, now=NOW)
     assert "opening_hours" in err.value.details["fields"]
     with pytest.raises(InvalidInput):
         catalogue.create(uow, "centre", {**CENTRE, "opening_hours": {
-            "mon": [["09:00", "13:00"], ["12:00", "18:00"]]}})
+            "mon": [["09:00", "13:00"], ["12:00", "18:00"]]}}, now=NOW)
 
 
 def test_a_specialist_belongs_to_a_partner_or_a_centre_and_leaves_their_name_out_of_events():
     uow = with_centre()
     person = dict(id="lawyer", full_name="Нұрлан Бекенов", title_kk="Заңгер", title_ru="Юрист")
     with pytest.raises(InvalidInput):
-        catalogue.create(uow, "specialist", person)
-    catalogue.create(uow, "specialist", {**person, "centre_id": "karasai-yrc"})
+        catalogue.create(uow, "specialist", person, now=NOW)
+    catalogue.create(uow, "specialist", {**person, "centre_id": "karasai-yrc"}, now=NOW)
     assert "full_name" not in uow.published[-1][1]
 
 
 def test_a_session_takes_its_programmes_centre_and_must_end_after_it_starts():
     uow = with_centre()
     catalogue.create(uow, "programme", dict(id="sewing", centre_id="karasai-yrc", kind="course",
-                                            name_kk="тігу", name_ru="шитьё", languages=["kk"]))
+                                            name_kk="тігу", name_ru="шитьё", languages=["kk"]), now=NOW)
     start = datetime(2026, 12, 1, 5, tzinfo=timezone.utc)
     session = catalogue.create(uow, "session", dict(id="s1", programme_id="sewing", starts_at=start,
-                                                    ends_at=start + timedelta(hours=2)))
+                                                    ends_at=start + timedelta(hours=2)), now=NOW)
     assert session.centre_id == "karasai-yrc"
     assert uow.published[-1][1]["starts_at"] == "2026-12-01T05:00:00+00:00"
     with pytest.raises(InvalidInput) as err:
         catalogue.create(uow, "session", dict(id="s2", programme_id="sewing", starts_at=start,
-                                              ends_at=start, language="ru"))
+                                              ends_at=start, language="ru"), now=NOW)
     assert set(err.value.details["fields"]) == {"ends_at", "language"}
 
 
@@ -117,7 +118,7 @@ def test_search_filters_pages_and_finds_text():
     for n in range(5):
         catalogue.create(uow, "service", dict(id=f"svc-{n}", topic="jobs", name_kk=f"кеңес {n}",
                                               name_ru=f"Консультация {n}",
-                                              centre_ids=["karasai-yrc"] if n % 2 else []))
+                                              centre_ids=["karasai-yrc"] if n % 2 else []), now=NOW)
     items, total = catalogue.search(uow, "service", {"centre_ids__contains": "karasai-yrc"}, limit=1)
     assert total == 2 and [s.id for s in items] == ["svc-1"]
     items, total = catalogue.search(uow, "service", {}, q="КОНСУЛЬТАЦИЯ 4")

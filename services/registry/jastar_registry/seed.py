@@ -6,10 +6,11 @@ does not give (hours, capacities, names of staff, course dates) is plausible
 demo content. Everything has a fixed id, so loading twice changes nothing."""
 from datetime import date, datetime, time, timedelta
 
+from jastar_common.calendar import ALMATY, local_date
+from jastar_common.clock import utcnow
 from jastar_common.database import make_engine, make_session_factory
 
 from .domain import catalogue
-from jastar_common.calendar import ALMATY
 from .models import start_mappers
 from .repository import RegistryUnitOfWork
 
@@ -180,7 +181,8 @@ def demo_records(today):
 def load_demo_data(url, today=None):
     """Create what is missing; returns how many of each kind were created."""
     start_mappers()
-    today = today or datetime.now(ALMATY).date()
+    now = utcnow()  # the seed is no worker: the clock itself, read once
+    today = today or local_date(now)
     engine = make_engine(url, pool_size=1)
     factory = make_session_factory(engine)
     counts = {}
@@ -191,7 +193,7 @@ def load_demo_data(url, today=None):
             with uow:
                 exists = uow.repository(kind).get(data["id"]) is not None
             if not exists:
-                catalogue.create(RegistryUnitOfWork(factory, "registry"), kind, _with_defaults(kind, data))
+                catalogue.create(RegistryUnitOfWork(factory, "registry"), kind, _with_defaults(kind, data), now)
                 counts[kind] += 1
     finally:
         engine.dispose()

@@ -65,16 +65,16 @@ def with_centre():
 def test_staff_change_their_own_centre_only_and_nothing_is_stored_otherwise():
     uow = with_centre()
     with pytest.raises(NotAllowed):
-        catalogue.create(uow, "space", STUDIO, caller=ILI_STAFF)
+        catalogue.create(uow, "space", STUDIO, caller=ILI_STAFF, now=NOW)
     assert uow.repository("space").items == {}
     space = catalogue.create(uow, "space", STUDIO, caller=KARASAI_STAFF, now=LATER)
     assert space.updated_at == LATER
     with pytest.raises(NotAllowed):  # moving it to a centre they do not work at
-        catalogue.update(uow, "space", "studio", {"centre_id": "ili-coworking"}, caller=KARASAI_STAFF)
+        catalogue.update(uow, "space", "studio", {"centre_id": "ili-coworking"}, caller=KARASAI_STAFF, now=NOW)
     with pytest.raises(NotAllowed):
-        catalogue.close(uow, "space", "studio", caller=ILI_STAFF)
+        catalogue.close(uow, "space", "studio", caller=ILI_STAFF, now=NOW)
     with pytest.raises(NotAllowed):  # the frame is the admins'
-        catalogue.update(uow, "centre", "karasai-yrc", {"address": "x"}, caller=KARASAI_STAFF)
+        catalogue.update(uow, "centre", "karasai-yrc", {"address": "x"}, caller=KARASAI_STAFF, now=NOW)
     assert catalogue.close(uow, "space", "studio", caller=KARASAI_STAFF, now=LATER).status == "closed"
     assert [event for event, _ in uow.published][-2:] == ["space.created", "space.closed"]
 
@@ -83,7 +83,7 @@ def test_a_closed_object_cannot_be_updated_even_back_to_open():
     uow = with_centre()
     catalogue.close(uow, "centre", "karasai-yrc", now=LATER)
     with pytest.raises(Conflict):
-        catalogue.update(uow, "centre", "karasai-yrc", {"status": "open"})
+        catalogue.update(uow, "centre", "karasai-yrc", {"status": "open"}, now=NOW)
 
 
 def test_settings_read_the_age_range_when_built(monkeypatch):

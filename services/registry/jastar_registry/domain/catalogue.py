@@ -6,7 +6,6 @@ from datetime import date, datetime, timezone
 from dataclasses import dataclass, fields, replace
 
 from jastar_common.caller import SYSTEM
-from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, InvalidInput, NotFound
 
 from . import access, model, rules
@@ -100,9 +99,8 @@ def _check_write(uow, caller, kind, data):
     access.check_catalogue_write(caller, kind, _centre_of(uow, kind, data))
 
 
-def create(uow, kind_name, data, caller=SYSTEM, now=None):
+def create(uow, kind_name, data, now, caller=SYSTEM):
     kind = kind_of(kind_name)
-    now = now or utcnow()
     data = {**data, "id": data.get("id") or f"{kind.name}-{uuid.uuid4().hex[:12]}", "updated_at": now}
     with uow:
         _check_write(uow, caller, kind.name, data)
@@ -117,7 +115,7 @@ def create(uow, kind_name, data, caller=SYSTEM, now=None):
         return obj
 
 
-def update(uow, kind_name, obj_id, changes, caller=SYSTEM, now=None):
+def update(uow, kind_name, obj_id, changes, now, caller=SYSTEM):
     """Apply a partial change; no event when nothing actually changed. The
     caller must be allowed both where the object is and where it would be."""
     kind = kind_of(kind_name)
@@ -135,19 +133,19 @@ def update(uow, kind_name, obj_id, changes, caller=SYSTEM, now=None):
         # rules may derive fields too (a session takes its programme's centre)
         for name in changed + [name for name in ("centre_id",) if hasattr(obj, name)]:
             setattr(obj, name, getattr(candidate, name))
-        obj.updated_at = now or utcnow()
+        obj.updated_at = now
         uow.emit(f"{kind.name}.updated", {**snapshot(kind, obj), "changed": changed})
         uow.commit()
         return obj
 
 
-def close(uow, kind_name, obj_id, caller=SYSTEM, now=None):
+def close(uow, kind_name, obj_id, now, caller=SYSTEM):
     """Closing twice is not an error; only the first emits."""
     kind = kind_of(kind_name)
     with uow:
         obj = _get(uow, kind, obj_id)
         _check_write(uow, caller, kind.name, vars(obj))
-        if obj.close(now or utcnow()):
+        if obj.close(now):
             uow.emit(f"{kind.name}.closed", snapshot(kind, obj))
             uow.commit()
         return obj

@@ -60,6 +60,11 @@ class AvailabilitySchema(StrictSchema):
             raise ValidationError({"include_full": ["only for space hours (space_id)"]})
 
 
+class CentreDaySchema(StrictSchema):
+    """The day of a centre's desk list (centre_day), a local date."""
+    day = fields.Date(required=True, error_messages={"invalid": "a date, YYYY-MM-DD"})
+
+
 class PageSchema(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

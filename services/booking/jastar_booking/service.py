@@ -1,6 +1,6 @@
 """Booking's nameko adapter: RPC and events in, domain calls, schemas out."""
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 import eventlet
 from nameko.rpc import ServiceRpc
@@ -11,7 +11,7 @@ from jastar_common.calendar import assert_tzdata_current
 from jastar_common.clock import Clock
 from jastar_common.config import amqp_uri
 from jastar_common.dependencies import Database
-from jastar_common.errors import EXPECTED_ERRORS, InvalidInput, NotFound
+from jastar_common.errors import EXPECTED_ERRORS, NotFound
 from jastar_common.rpc import rpc
 from jastar_common.settings import Settings, configured_timer
 from jastar_common.subscriber import subscribe
@@ -101,10 +101,7 @@ class BookingService(JastarService):
 
     @api
     def centre_day(self, centre_id, day, page=None):
-        try:
-            day = date.fromisoformat(day)
-        except (TypeError, ValueError):
-            raise InvalidInput("bad day", fields={"day": ["a date, YYYY-MM-DD"]}) from None
+        day = load(schemas.CentreDaySchema(), {"day": day})["day"]
         page = load(schemas.PageSchema(), page)
         found, total = queries.centre_day(self.db.unit_of_work(), self.caller, centre_id, day, **page)
         return _page(schemas.BookingSchema(many=True).dump(found), total, page)

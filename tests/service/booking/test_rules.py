@@ -8,7 +8,7 @@ import pytest
 
 from jastar_common.errors import InvalidInput, SlotTaken
 
-from .conftest import client, events
+from .conftest import client, events, staff
 from .world import local
 
 
@@ -56,6 +56,11 @@ def test_bad_requests_name_their_fields(booking):
             rpc.booking.create_booking({"kind": "space", "member_id": "m-040", "space_id": "studio",
                                         "starts_at": "tomorrow", "colour": "red"})
     assert {"starts_at", "colour"} <= set(err.value.details["fields"])
+    with client(booking.amqp_uri, staff("c1")) as desk:
+        for day in ("tomorrow", None, "2026-12-01T10:00"):
+            with pytest.raises(InvalidInput) as err:
+                desk.booking.centre_day("c1", day)
+            assert set(err.value.details["fields"]) == {"day"}
 
 
 def test_full_studio_hours_show_with_free_0_when_asked(booking):

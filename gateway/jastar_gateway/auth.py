@@ -10,7 +10,6 @@ from datetime import timedelta
 import jwt
 
 from jastar_common.caller import Caller
-from jastar_common.clock import utcnow
 
 from .domain.access import ANONYMOUS as NOBODY, BOOTSTRAP_ADMIN, TOKEN_ROLES, Unauthenticated
 from .settings import DEV_SECRET  # noqa: F401  (tests sign tokens as a development gateway would)
@@ -21,8 +20,8 @@ ISSUER = "jastar-gateway"
 ANONYMOUS = Caller(NOBODY)
 
 
-def issue_token(settings, subject, role, centre_ids=(), ttl=None):
-    now = utcnow()
+def issue_token(settings, subject, role, now, centre_ids=(), ttl=None):
+    """A signed JWT issued at `now` (the worker's clock), and its lifetime in seconds."""
     ttl = ttl or timedelta(seconds=settings.jwt_ttl_seconds)
     claims = {"sub": subject, "role": role, "aud": AUDIENCE, "iss": ISSUER, "iat": now, "exp": now + ttl}
     if centre_ids:

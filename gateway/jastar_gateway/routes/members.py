@@ -73,7 +73,7 @@ class MemberRoutes:
                                                          self.settings.jwt_secret, now=self.now()):
             raise Unauthenticated("wrong or expired code")
         caller = subject[0]
-        token, ttl = auth.issue_token(self.settings, caller.id, caller.kind, caller.centre_ids)
+        token, ttl = auth.issue_token(self.settings, caller.id, caller.kind, self.now(), caller.centre_ids)
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
     @route("POST", "/v1/members", "Register (consent required); staff register walk-in members",

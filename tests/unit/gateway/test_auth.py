@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from jastar_common.caller import Caller
+from jastar_common.clock import utcnow
 from jastar_common.settings import read
 from jastar_gateway import auth
 from jastar_gateway.settings import GatewaySettings
@@ -52,13 +53,14 @@ def unsigned(payload):
 # --- round trips --------------------------------------------------------------
 
 def test_a_member_token_round_trips():
-    token, ttl = auth.issue_token(settings(), "member-1", "member")
+    token, ttl = auth.issue_token(settings(), "member-1", "member", utcnow())
     assert ttl == 3600
     assert auth.caller_from_token(settings(), token) == Caller("member", "member-1", ())
 
 
 def test_a_staff_token_carries_its_centres():
-    token, _ = auth.issue_token(settings(), "staff-1", "staff", ["karasai-yrc"], ttl=timedelta(minutes=2))
+    token, _ = auth.issue_token(settings(), "staff-1", "staff", utcnow(), ["karasai-yrc"],
+                                ttl=timedelta(minutes=2))
     assert auth.caller_from_token(settings(), token) == Caller("staff", "staff-1", ("karasai-yrc",))
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "HS256"
@@ -68,13 +70,20 @@ def test_a_staff_token_carries_its_centres():
 
 
 def test_an_admin_token_round_trips():
-    token, _ = auth.issue_token(settings(), "admin-1", "admin")
+    token, _ = auth.issue_token(settings(), "admin-1", "admin", utcnow())
     assert auth.caller_from_token(settings(), token) == Caller("admin", "admin-1", ())
+
+
+def test_a_token_is_issued_at_the_time_it_is_given():
+    issued = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)  # the worker's clock
+    token, _ = auth.issue_token(settings(), "member-1", "member", issued)
+    body = jwt.decode(token, options={"verify_signature": False})
+    assert body["iat"] == int(issued.timestamp()) and body["exp"] == int(issued.timestamp()) + 3600
 
 
 def test_the_ttl_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("JWT_TTL_SECONDS", "90")
-    _, ttl = auth.issue_token(settings(), "member-1", "member")
+    _, ttl = auth.issue_token(settings(), "member-1", "member", utcnow())
     assert ttl == 90
 
 
@@ -82,7 +91,7 @@ def test_production_refuses_to_run_without_a_secret(monkeypatch):
     monkeypatch.delenv("JWT_SECRET")
     monkeypatch.setenv("JASTAR_ENV", "production")
     with pytest.raises(RuntimeError):
-        auth.issue_token(settings(), "member-1", "member")
+        auth.issue_token(settings(), "member-1", "member", utcnow())
 
 
 # --- tampering: each is a 401 ----------------------------------------------------
@@ -93,7 +102,7 @@ def _expired():
 
 
 def _flipped_payload():
-    token, _ = auth.issue_token(settings(), "member-1", "member")
+    token, _ = auth.issue_token(settings(), "member-1", "member", utcnow())
     header, payload, signature = token.split(".")
     forged = b64({**jwt.decode(token, options={"verify_signature": False}), "sub": "member-2"})
     return f"{header}.{forged}.{signature}"
@@ -145,7 +154,7 @@ def test_a_malformed_authorization_header_is_unauthenticated(header):
 
 
 def test_a_bearer_token_identifies_its_subject():
-    token, _ = auth.issue_token(settings(), "member-9", "member")
+    token, _ = auth.issue_token(settings(), "member-9", "member", utcnow())
     assert auth.identify(settings(), {"Authorization": f"Bearer {token}"}, no_integrators).id == "member-9"
 
 

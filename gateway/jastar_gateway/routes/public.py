@@ -1,8 +1,8 @@
 """What anyone may read: the network, its centres and what they offer."""
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from jastar_common.calendar import ALMATY
+from jastar_common.calendar import local_date
 from jastar_common.errors import InvalidInput
 
 from .. import responses, schemas
@@ -91,7 +91,7 @@ class PublicRoutes:
                                fields={"include_full": ["only with space_id"]})
         if "programme_id" in query:
             return self.booking_availability({"kind": "programme", "programme_id": query["programme_id"]})
-        today = datetime.now(ALMATY).date()  # resolved before keying: the key is the request sent
+        today = local_date(self.now())  # resolved before keying: the key is the request sent
         date_from = query.get("date_from") or today
         date_to = query.get("date_to") or date_from + timedelta(days=13)
         ask = {"from": date_from.isoformat(), "to": date_to.isoformat()}

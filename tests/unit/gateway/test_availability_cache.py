@@ -2,14 +2,14 @@
 booking, dropped by events and by this process's own booking changes, never
 storing an answer that raced a drop; AVAILABILITY_CACHE_SECONDS=0 turns it off."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 from nameko import config
 
 from jastar_booking.domain.events import EVENT_TYPES as BOOKING_EVENTS
-from jastar_common.calendar import ALMATY
+from jastar_common.clock import fixed
 from jastar_common.errors import InvalidInput
 from jastar_common.settings import read
 from jastar_gateway import cache
@@ -31,8 +31,14 @@ class Clock:
         return self.now
 
 
+# 01:30 on 2 December in Almaty: "today" is the local date, not the UTC one
+NOW = datetime(2026, 12, 1, 20, 30, tzinfo=timezone.utc)
+
+
 class Gateway(Calls, PublicRoutes, MemberRoutes, StaffRoutes):
-    """The routes with booking replaced by a recorder."""
+    """The routes with booking replaced by a recorder, on a fixed clock."""
+
+    now = staticmethod(fixed(NOW))
 
     def __init__(self):
         self.calls = []
@@ -71,7 +77,7 @@ def fresh(monkeypatch):
 def test_the_key_is_the_request_sent_with_the_dates_resolved():
     gateway = Gateway()
     first = get(gateway, service_id="jobs")
-    today = datetime.now(ALMATY).date()
+    today = date(2026, 12, 2)
     # the default range, spelled out, is the same request to booking
     assert get(gateway, service_id="jobs", date_from=today, date_to=today + timedelta(days=13)) == first
     assert get(gateway, service_id="jobs") == first

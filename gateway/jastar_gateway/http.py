@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers import Request, Response
 
 from jastar_common.caller import CALLER_KEY
+from jastar_common.clock import clock_of
 from jastar_common.dependencies import database_of
 from jastar_common.errors import EXPECTED_ERRORS, InvalidInput
 from jastar_common.logging import CORRELATION_KEY
@@ -52,7 +53,7 @@ class RouteDoc:
     headers: dict = field(default_factory=dict)  # request headers documented
     content_type: str = "application/json"
     location: str = None  # 201: where the new object is, formatted from the path and the body
-    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
+    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py, domain/idempotency.py)
     internal: bool = False  # not part of the API (the reference page's files): left out of OpenAPI
     cache: str = None  # Cache-Control of a reference read (also sent with an ETag; 304 when it matches)
 
@@ -183,11 +184,13 @@ class ProblemWebServer(WebServer):
 
 class Gatekeeper(SharedExtension):
     """Identifies callers (API keys are checked against the gateway's
-    database) and keeps each client's request rate."""
+    database), keeps each client's request rate, and gives the HTTP layer
+    the service's units of work and clock."""
 
     def setup(self):
         database = database_of(self.container)
         self.unit_of_work = database.unit_of_work if database else None
+        self.now = clock_of(self.container)  # the service's Clock: this is no worker
 
     @property
     def settings(self):
@@ -236,27 +239,8 @@ class JsonRoute(HttpRequestHandler):
         key = request.environ.get("jastar.idempotency_key")
         if key is None:
             return super().handle_request(request)
-        caller = request.environ["jastar.caller"]
-        owner, uow = f"{caller.kind}:{caller.id}", self.gatekeeper.unit_of_work
-        try:
-            first = idempotency.begin(uow(), owner, key, idempotency.fingerprint(
-                request.method, request.path, request.jastar_body))
-        except Exception as exc:  # reused for another request, or still running
-            return problems.from_exception(exc, request.environ["jastar.language"])
-        if first is not None:
-            status, body = first
-            return Response(body, status=status, content_type="application/json",
-                            headers={"Idempotent-Replayed": "true"})
-        response = super().handle_request(request)
-        for attempt in range(3):  # a database restart takes a second or two
-            try:
-                idempotency.finish(uow(), owner, key, response.status_code, response.get_data(as_text=True))
-                break
-            except Exception:  # the client still gets what was done; a repeat waits out the lease
-                log.warning("could not keep the answer to an Idempotency-Key (try %d of 3)", attempt + 1,
-                            exc_info=True)
-                time.sleep(1)
-        return response
+        return idempotency.answer_once(request, key, super().handle_request, self.gatekeeper.unit_of_work,
+                                       self.gatekeeper.now())
 
     def _http_details(self, request, response):
         """Where a new object lives (201 Location); validators on reference reads."""

@@ -1,27 +1,20 @@
-"""Idempotency-Key on unsafe member operations (book, enrol, cancel,
-reschedule, accept or decline an offer): a request repeated with the same
-key gets the first answer again instead of a second effect; the same key
-with a different request is refused (422), never answered with another
-request's result. Keys are per caller and kept KEEP_HOURS; a request that
-failed frees its key, so it can be retried."""
+"""Idempotency-Key at the HTTP edge: the header checked, the request's
+fingerprint, and a handler's answer run under the key. What a key means (a
+claim, the first answer kept, a lease) is in the use cases,
+domain/idempotency.py."""
 import hashlib
 import json
-from datetime import timedelta
+import logging
+import time
 
-from jastar_common.clock import utcnow
-from jastar_common.errors import Conflict, InvalidInput, RuleBroken
+from werkzeug.wrappers import Response
 
-HEADER = "Idempotency-Key"
-KEEP_HOURS = 24
-# a key claimed this long ago and still unanswered lost its request (the
-# gateway process died, or its database failed before the answer was kept):
-# a repeat takes it over and runs again, which the owning service's own
-# idempotency makes safe (a booking's key is unique per member)
-LEASE_SECONDS = 30
+from jastar_common.errors import InvalidInput
 
+from . import problems
+from .domain.idempotency import HEADER, claim, keep_answer
 
-class KeyReused(RuleBroken):
-    code = "idempotency_key_reused"
+log = logging.getLogger("jastar.access")
 
 
 def key_of(headers):
@@ -37,34 +30,28 @@ def fingerprint(method, path, body):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def begin(uow, caller, key, print_, now=None):
-    """Claim the key for this request: None to go ahead, or the first
-    answer (status, body) to send again."""
-    now = now or utcnow()
-    with uow:
-        keys = uow.idempotency_keys
-        keys.forget_older_than(now - timedelta(hours=KEEP_HOURS))
-        # an abandoned claim of the same request is taken over
-        claimed = keys.claim(caller, key, print_, now) or keys.take_over(caller, key, print_, now, LEASE_SECONDS)
-        row = None if claimed else keys.claim_of(caller, key)
-        uow.commit()
-    if claimed:
-        return None
-    if row is None or row["status"] is None:
-        raise Conflict("a request with this Idempotency-Key is still being answered; try again",
-                       fields={HEADER: ["in use by a request still running"]}, retry_after=2)
-    if row["fingerprint"] != print_:
-        raise KeyReused("this Idempotency-Key was used for a different request",
-                        rule="idempotency_key_reused",
-                        fields={HEADER: ["already used with another method, path or body"]})
-    return row["status"], row["body"]
-
-
-def finish(uow, caller, key, status, body):
-    """Keep the first answer (a success), or free the key (anything else)."""
-    with uow:
-        if 200 <= status < 300:
-            uow.idempotency_keys.keep_answer(caller, key, status, body)
-        else:
-            uow.idempotency_keys.free(caller, key)
-        uow.commit()
+def answer_once(request, key, handle, unit_of_work, now):
+    """`handle(request)`'s answer under the key, claimed at `now` (the
+    clock's): the first answer to it again, or a problem when the key is in
+    use or was used for another request."""
+    caller = request.environ["jastar.caller"]
+    owner = f"{caller.kind}:{caller.id}"
+    try:
+        first = claim(unit_of_work(), owner, key, fingerprint(request.method, request.path, request.jastar_body),
+                      now)
+    except Exception as exc:  # reused for another request, or still running
+        return problems.from_exception(exc, request.environ["jastar.language"])
+    if first is not None:
+        status, body = first
+        return Response(body, status=status, content_type="application/json",
+                        headers={"Idempotent-Replayed": "true"})
+    response = handle(request)
+    for attempt in range(3):  # a database restart takes a second or two
+        try:
+            keep_answer(unit_of_work(), owner, key, response.status_code, response.get_data(as_text=True))
+            break
+        except Exception:  # the client still gets what was done; a repeat waits out the lease
+            log.warning("could not keep the answer to an Idempotency-Key (try %d of 3)", attempt + 1,
+                        exc_info=True)
+            time.sleep(1)
+    return response

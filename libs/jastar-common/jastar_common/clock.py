@@ -22,6 +22,12 @@ class Clock(DependencyProvider):
         return self.now
 
 
+def clock_of(container):
+    """The container's clock, for extensions that are no worker (the gateway's
+    HTTP layer): its `Clock` dependency's callable, `utcnow` when it has none."""
+    return next((d.now for d in container.dependencies if isinstance(d, Clock)), utcnow)
+
+
 def fixed(moment):
     """A clock that always answers `moment` (for tests and replays)."""
     return lambda: moment

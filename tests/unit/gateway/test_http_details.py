@@ -12,6 +12,7 @@ from werkzeug.routing import Map
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
 from nameko import config
+from jastar_common.clock import utcnow
 from jastar_common.metrics import HTTP_REQUESTS
 from jastar_common.settings import read
 from jastar_gateway import responses, schemas
@@ -41,7 +42,7 @@ class Route(JsonRoute):
         self.result = result
         self.gatekeeper = Gatekeeper(check_integrator_key=lambda key: None,
                                      check_account_active=lambda caller: None,
-                                     limiter=RateLimiter(rate=1000.0, burst=1000))
+                                     limiter=RateLimiter(rate=1000.0, burst=1000), now=utcnow)
 
 
 def run_handler(self, request):  # what nameko's worker would do: call the handler, answer its result

@@ -1,6 +1,8 @@
 """Idempotency-Key through the gateway's WSGI app, on a real (SQLite) gateway
 database: the first answer comes back for the same request, a different
 request under the same key is a 422, and a failure frees the key."""
+from datetime import datetime, timezone
+
 import pytest
 from nameko.web.handlers import HttpRequestHandler
 from sqlalchemy import create_engine
@@ -9,6 +11,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.routing import Map
 from werkzeug.test import Client
 
+from jastar_common.clock import fixed
 from jastar_common.errors import Conflict
 from jastar_gateway import responses, schemas
 from jastar_gateway.models import metadata
@@ -115,6 +118,15 @@ def test_a_failed_request_frees_its_key_and_other_operations_take_keys(world):
     cancel.fail = False
     assert client.post(path, json={}, headers={"Idempotency-Key": "c-1"}).status_code == 201
     assert client.post(path, json={"reason": "x"}, headers={"Idempotency-Key": "c-1"}).status_code == 422
+
+
+def test_a_key_is_claimed_at_the_time_of_the_services_clock(world):
+    client, book, _ = world
+    moment = datetime(2030, 1, 6, 9, 0, tzinfo=timezone.utc)
+    book.gatekeeper.now = fixed(moment)
+    client.post("/v1/bookings", json=BODY, headers={"Idempotency-Key": "k-4"})
+    with book.gatekeeper.unit_of_work() as uow:
+        assert uow.idempotency_keys.claim_of("member:m1", "k-4")["created_at"] == moment
 
 
 def test_a_key_too_long_is_invalid(world):

@@ -11,7 +11,7 @@ from sqlalchemy.pool import StaticPool
 
 from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict
-from jastar_gateway import idempotency
+from jastar_gateway.domain import idempotency
 from jastar_gateway.models import metadata
 from jastar_gateway.repository import GatewayUnitOfWork
 from jastar_gateway.problems import from_exception
@@ -27,22 +27,22 @@ def uow():
 
 def test_an_abandoned_key_is_taken_over_after_its_lease(uow):
     started = utcnow()
-    assert idempotency.begin(uow(), "member:m1", "k1", "print", now=started) is None
-    # the gateway died here: no finish()
+    assert idempotency.claim(uow(), "member:m1", "k1", "print", started) is None
+    # the gateway died here: no keep_answer()
     with pytest.raises(Conflict) as refused:
-        idempotency.begin(uow(), "member:m1", "k1", "print", now=started + timedelta(seconds=5))
+        idempotency.claim(uow(), "member:m1", "k1", "print", started + timedelta(seconds=5))
     response = from_exception(refused.value)
     assert response.status_code == 409 and response.headers["Retry-After"]
     later = started + timedelta(seconds=idempotency.LEASE_SECONDS + 1)
-    assert idempotency.begin(uow(), "member:m1", "k1", "print", now=later) is None  # runs again
-    idempotency.finish(uow(), "member:m1", "k1", 201, '{"booking": {"id": "b1"}}')
-    assert idempotency.begin(uow(), "member:m1", "k1", "print", now=later) == (201, '{"booking": {"id": "b1"}}')
+    assert idempotency.claim(uow(), "member:m1", "k1", "print", later) is None  # runs again
+    idempotency.keep_answer(uow(), "member:m1", "k1", 201, '{"booking": {"id": "b1"}}')
+    assert idempotency.claim(uow(), "member:m1", "k1", "print", later) == (201, '{"booking": {"id": "b1"}}')
 
 
 def test_another_request_never_takes_over_a_key(uow):
     started = utcnow()
-    idempotency.begin(uow(), "member:m1", "k1", "print", now=started)
+    idempotency.claim(uow(), "member:m1", "k1", "print", started)
     later = started + timedelta(seconds=idempotency.LEASE_SECONDS + 1)
     with pytest.raises(Conflict):  # not taken over: it is not the same request
-        idempotency.begin(uow(), "member:m1", "k1", "another print", now=later)
-    assert idempotency.begin(uow(), "member:m1", "k1", "print", now=later) is None
+        idempotency.claim(uow(), "member:m1", "k1", "another print", later)
+    assert idempotency.claim(uow(), "member:m1", "k1", "print", later) is None

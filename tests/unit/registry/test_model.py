@@ -12,15 +12,9 @@ from jastar_registry.domain import catalogue
 from jastar_registry.domain.model import Centre, Member
 from jastar_registry.settings import RegistrySettings
 
-from ..fakes import FakeUnitOfWork
+from .world import NOW, STUDIO, with_centre
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 LATER = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
-KARASAI = dict(id="karasai", name_kk="Қарасай ауданы", name_ru="Карасайский район", admin_centre="Қаскелең")
-CENTRE = dict(id="karasai-yrc", district_id="karasai", name_kk="орталық", name_ru="центр",
-              address="Қаскелең", status="open", opening_hours={"mon": [["09:00", "18:00"]]})
-STUDIO = dict(id="studio", centre_id="karasai-yrc", kind="recording_studio", name_kk="студия",
-              name_ru="студия", capacity=1, grid_minutes=60, min_minutes=60, max_minutes=180)
 KARASAI_STAFF = Caller("staff", "s-1", ("karasai-yrc",))
 ILI_STAFF = Caller("staff", "s-2", ("ili-coworking",))
 
@@ -53,13 +47,6 @@ def test_erasure_wipes_once_and_an_erased_member_reads_as_not_found():
     assert member.erase(LATER) is False and member.erased_at == NOW
     with pytest.raises(NotFound):
         member.check_active()
-
-
-def with_centre():
-    uow = FakeUnitOfWork()
-    catalogue.create(uow, "district", KARASAI, now=NOW)
-    catalogue.create(uow, "centre", CENTRE, now=NOW)
-    return uow
 
 
 def test_staff_change_their_own_centre_only_and_nothing_is_stored_otherwise():

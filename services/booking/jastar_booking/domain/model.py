@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, RuleBroken
+from jastar_common.transitions import next_state
 
 KINDS = ("consultation", "space", "seat")
 ACTIVE_STATES = ("pending", "confirmed", "checked_in")  # hold a slot, a space or a seat
@@ -145,13 +146,6 @@ _BOOKING_REFUSALS = {
 }
 
 
-def _next_state(table, action, state, refusal):
-    try:
-        return table[action, state]
-    except KeyError:
-        raise Conflict(refusal, state=state) from None
-
-
 @dataclass(eq=False)
 class Booking:
     id: str
@@ -180,7 +174,7 @@ class Booking:
 
     def check_may(self, action):
         """Conflict (naming the state) unless `action` is allowed now."""
-        return _next_state(BOOKING_TRANSITIONS, action, self.state,
+        return next_state(BOOKING_TRANSITIONS, action, self.state,
                            f"a {self.state} booking {_BOOKING_REFUSALS[action]}")
 
     def _take(self, action, now, by, reason=None):
@@ -274,7 +268,7 @@ class WaitlistEntry:
         return self.state == "offered" and self.offer_expires_at <= now
 
     def _take(self, action, now, **details):
-        self.state = _next_state(WAITLIST_TRANSITIONS, action, self.state,
+        self.state = next_state(WAITLIST_TRANSITIONS, action, self.state,
                                  f"{_WAITLIST_REFUSALS[action]} ({self.state})")
         self.updated_at = now
         return Change(_WAITLIST_EVENTS[self.state], details)

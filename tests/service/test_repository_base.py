@@ -95,3 +95,15 @@ def test_newest_first_still_breaks_ties_by_key(repo):
     items, total = repo.page(order_by=(repo.c.starts_at.desc(),))
     assert _ids(items) == ["e", "c", "a", "b", "d"] and total == 5
     assert repo.count(repo.c.centre_id == "konaev") == 1
+
+
+def test_skip_locked_leaves_out_what_another_transaction_locked(repo, database_url):
+    engine = make_engine(database_url, pool_size=1)
+    other = make_session_factory(engine)()
+    try:
+        theirs = Repository(other, repo.entity)
+        assert _ids(theirs.find(order_by=(theirs.c.starts_at,), limit=2, skip_locked=True)) == ["a", "b"]
+        assert _ids(repo.find(order_by=(repo.c.starts_at,), limit=2, skip_locked=True)) == ["d", "c"]
+    finally:
+        other.close()
+        engine.dispose()

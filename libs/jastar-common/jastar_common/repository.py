@@ -50,13 +50,15 @@ class Repository:
         """Those of these keys that exist, in one query, in key order."""
         return self.find(getattr(self.c, self.key).in_(list(obj_ids)))
 
-    def find(self, *where, order_by=(), limit=None, offset=0, for_update=False):
+    def find(self, *where, order_by=(), limit=None, offset=0, for_update=False, skip_locked=False):
         """Those matching all `where` conditions, in `order_by` order and then
-        by key, so that pages never overlap or skip among equals."""
+        by key, so that pages never overlap or skip among equals. `for_update`
+        locks them until commit; `skip_locked` too, leaving out rows another
+        transaction has locked (processes sharing due work take other rows)."""
         query = (select(self.entity).where(*where).order_by(*self._ordered(order_by))
                  .limit(limit).offset(offset))
-        if for_update:
-            query = query.with_for_update()
+        if for_update or skip_locked:
+            query = query.with_for_update(skip_locked=skip_locked)
         if self.is_table:
             return [dict(row) for row in self.session.execute(query).mappings()]
         return list(self.session.scalars(query))

@@ -26,6 +26,7 @@ from jastar_common.tracing import continued
 from .channels import Outgoing, PermanentError, RetryableError
 from .domain import services
 from .domain.localtime import format_when
+from .domain.model import Message
 from .domain.quiet import send_after
 from .sending import backoff
 from .templates import render
@@ -103,12 +104,12 @@ class MessageSender:
     def send_messages(self):
         now = self.clock()
         with self.uow_factory() as uow:
-            claimed = uow.store.claim_messages(now, self.send.batch_size,
-                                               now + timedelta(seconds=self.send.lease_seconds))
-            chats = uow.store.telegram_chats(
+            claimed = uow.messages.claim(now, self.send.batch_size,
+                                         now + timedelta(seconds=self.send.lease_seconds))
+            chats = uow.preferences.telegram_chats(
                 {m["member_id"] for m in claimed if m["channel"] == "telegram" and m["member_id"]})
             # members' quiet hours as they are now (they may have changed since the row was written)
-            self.quiet = uow.store.quiet_hours_of({m["member_id"] for m in claimed if m["member_id"]})
+            self.quiet = uow.preferences.quiet_hours_of({m["member_id"] for m in claimed if m["member_id"]})
             uow.commit()
         # the contacts of the whole batch in one registry call, not one per message
         self.directory.prefetch_members(
@@ -144,8 +145,7 @@ class MessageSender:
                 return message, self._login_code(message, now)
             if self._held_for_quiet_hours(message, now):
                 # due before the quiet window but reached in it: wait for its end
-                return message, {"status": "queued", "attempts": message["attempts"] - 1,
-                                 "lease_until": None, "next_attempt_at": self._send_after(message, now)}
+                return message, Message(message).hold(self._send_after(message, now))
             return message, self._member_message(message, chats)
         except PermanentError as exc:
             return message, self._failed(message, exc, permanent=True)
@@ -154,8 +154,7 @@ class MessageSender:
 
     def _login_code(self, message, now):
         if message["created_at"] + timedelta(seconds=self.send.login_code_ttl_seconds) < now:
-            return {"status": "dead", "last_error": "expired before it could be sent",
-                    "data": {"language": message["data"].get("language")}, "lease_until": None}
+            return Message(message).dead("expired before it could be sent")
         language = message["data"].get("language") or "ru"
         rendered = render("login_code", language, {"code": message["data"]["code"]})
         return Outgoing(message["id"], "login_code", phone_digits(message["recipient"]),
@@ -164,11 +163,10 @@ class MessageSender:
     def _member_message(self, message, chats):
         member = self.directory.member(message["member_id"])
         if member is None or member.get("status") == "erased":
-            return {"status": "skipped", "last_error": "member erased or unknown", "lease_until": None}
+            return Message(message).skip("member erased or unknown")
         to = self._address(message, member, chats)
         if not to:
-            return {"status": "skipped", "last_error": f"no {message['channel']} contact on file",
-                    "lease_until": None}
+            return Message(message).skip(f"no {message['channel']} contact on file")
         language = member.get("language") or "ru"
         rendered = render(message["message_type"], language,
                           build_context(message["data"], member, language, self.directory))
@@ -194,24 +192,16 @@ class MessageSender:
             return message, self._failed(message, exc, permanent=True)
         except Exception as exc:  # RetryableError, or a fault we did not foresee
             return message, self._failed(message, exc)
-        changes = {"status": "sent", "provider_message_id": provider_id, "sent_at": self.clock(),
-                   "last_error": None, "lease_until": None}
-        if message["message_type"] == "login_code":
-            changes["data"] = {"language": message["data"].get("language")}  # the code goes
-        return message, changes
+        return message, Message(message).sent(self.clock(), provider_message_id=provider_id)
 
     def _failed(self, message, exc, permanent=False):
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
         dead = permanent or message["attempts"] >= self.send.max_attempts
         if dead:
             log.warning("message dead", extra={"message_id": message["id"], "error": error})
-            changes = {"status": "dead", "last_error": error, "lease_until": None}
-            if message["message_type"] == "login_code":
-                changes["data"] = {"language": message["data"].get("language")}
-            return changes
+            return Message(message).dead(error)
         due = self.clock() + timedelta(seconds=backoff(self.send, message["attempts"]))
-        due = self._send_after(message, due)
-        return {"status": "failed", "last_error": error, "next_attempt_at": due, "lease_until": None}
+        return Message(message).failed(error, self._send_after(message, due))
 
     def _record(self, outcomes):
         """The pass's outcomes in one transaction: one commit, not one per
@@ -220,7 +210,7 @@ class MessageSender:
             return
         with self.uow_factory() as uow:
             for message, changes in outcomes:
-                uow.store.update_message(message["id"], **changes)
+                uow.messages.update(message["id"], **changes)
             uow.commit()
         for message, changes in outcomes:
             NOTIFICATIONS.labels(message["channel"], changes["status"]).inc()

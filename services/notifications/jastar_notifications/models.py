@@ -15,6 +15,8 @@ metadata = MetaData()
 # status: queued -> sending -> sent | failed (retry due at next_attempt_at) |
 #         dead (last try failed or permanent error) | skipped (nothing to send
 #         to: no contact, member erased) | cancelled (booking cancelled first)
+# (every allowed change: MESSAGE_TRANSITIONS in domain/model.py, and
+# DELIVERY_TRANSITIONS, REMINDER_TRANSITIONS for the tables below)
 def trace_columns():
     """The event's correlation id and traceparent: the send, later, continues its trace."""
     return [Column("correlation_id", String(64)), Column("traceparent", String(55))]

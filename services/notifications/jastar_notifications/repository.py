@@ -1,53 +1,58 @@
-"""The notifications store over a SQLAlchemy session, and the unit of work.
+"""Notifications' repositories, one per table on the shared base (rows go in
+and out as plain dicts), and the unit of work.
 
-Rows go in and out as plain dicts. Claims take rows with FOR UPDATE SKIP
-LOCKED on PostgreSQL, so several notifications processes share the due work
-and no two take the same row (SQLite has one writer at a time anyway: every
-transaction there starts with BEGIN IMMEDIATE).
+New messages, reminders and booking marks are kept until the unit of work
+flushes, then written with one statement per table: a batch of events costs
+a few statements, not a few per event. Any other statement, by any of these
+repositories, flushes first (they share one `WriteBehind` for a session), so
+rows are read and changed in the order the use case asked; commit flushes.
 
-New messages, reminders and booking marks are kept until `flush`, then
-written with one statement per table: a batch of events costs a few
-statements, not a few per event. Any other statement flushes first, so the
-store reads and changes rows in the order the use case asked; commit flushes."""
-from sqlalchemy import delete, func, insert, or_, select, update
+Claims take rows with FOR UPDATE SKIP LOCKED on PostgreSQL, so several
+notifications processes share the due work and no two take the same row
+(SQLite has one writer at a time anyway: every transaction there starts with
+BEGIN IMMEDIATE)."""
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jastar_common.batching import BatchInbox, insert_new
 from jastar_common.logging import current_correlation_id
+from jastar_common.repository import Repository
 from jastar_common.sql import insert_once
 from jastar_common.tracing import current_traceparent
 from jastar_common.uow import SqlUnitOfWork
 
+from .domain import model
 from .models import booking_marks, messages, preferences, reminders, webhook_deliveries, webhook_subscriptions
 
-PENDING = ("queued", "failed")
 
+class WriteBehind:
+    """The session the repositories of one unit of work share: each
+    statement first writes what the `writers` (repositories that keep new
+    rows) hold, in their order; they write on the real `session`."""
 
-def _dicts(result):
-    return [dict(row) for row in result.mappings()]
+    def __init__(self, session):
+        self.session = session
+        self.writers = []
 
+    def flush(self):
+        for writer in self.writers:
+            writer.write_kept()
 
-def _due(table, now):
-    # a row left 'sending' by a process that died is taken again once its
-    # lease is over (see message_sender.py for why that cannot send it twice)
-    return or_(
-        (table.c.status.in_(PENDING)) & (table.c.next_attempt_at <= now),
-        (table.c.status == "sending") & (table.c.lease_until <= now),
-    )
+    def execute(self, statement, *args, **kwargs):
+        self.flush()
+        return self.session.execute(statement, *args, **kwargs)
 
+    def scalar(self, statement, *args, **kwargs):
+        self.flush()
+        return self.session.scalar(statement, *args, **kwargs)
 
-def _schedule_reminders(session, rows):
-    """INSERT, or bring back a cancelled reminder with the same booking, kind
-    and start: a booking moved back to a time it had before gets that
-    reminder again (one never sent only). One row per key in `rows`: each
-    scheduling event flushes first, as it cancels the booking's reminders."""
-    dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(reminders).values(rows)
-    return statement.on_conflict_do_update(
-        index_elements=["booking_id", "kind", "starts_at"],
-        set_={"state": "scheduled", "data": statement.excluded.data},
-        where=reminders.c.state == "cancelled")
+    def scalars(self, statement, *args, **kwargs):
+        self.flush()
+        return self.session.scalars(statement, *args, **kwargs)
+
+    def get_bind(self):
+        return self.session.get_bind()
 
 
 def _traced(row):
@@ -55,256 +60,275 @@ def _traced(row):
     return {"correlation_id": current_correlation_id(), "traceparent": current_traceparent(), **row}
 
 
-class NotificationsStore:
+def _equal(*pairs):
+    """column == value for each (column, value) pair given a value."""
+    return [column == value for column, value in pairs if value]
+
+
+class _Rows(Repository):
+    """A table of rows; `model` (an entity class) says how their state may change."""
+    model = None
+
+    def update(self, obj_id, **changes):
+        self.session.execute(update(self.entity).where(self.c[self.key] == obj_id).values(**changes))
+
+    def take_all(self, action, *where, **changes):
+        """`action` on every row matching `where` that it may start from, in
+        one statement (the entity's table gives the states); how many moved."""
+        state = self.c[self.model.field]
+        return self.session.execute(
+            update(self.entity).where(state.in_(self.model.starts(action)), *where)
+            .values(**{self.model.field: self.model.end(action)}, **changes)).rowcount
+
+
+class _Kept(_Rows):
+    """New rows kept until the next statement or flush, then written
+    together by `_write(rows)` on the real session."""
+
     def __init__(self, session):
-        self.session = session
-        self._new_messages, self._new_reminders = [], []
-        self._marks, self._stored_marks, self._changed_marks = {}, set(), set()
-        self._preferences = {}  # member id -> row or None, for the members load() read
-        self._written = []  # the messages written since the last flush()
+        super().__init__(session)
+        self._kept = []
 
-    def _execute(self, statement):
-        self._write()
-        return self.session.execute(statement)
+    def add(self, row):
+        self._kept.append(row)
 
-    def _scalars(self, statement):
-        self._write()
-        return self.session.scalars(statement)
+    def write_kept(self):
+        if self._kept:
+            rows, self._kept = self._kept, []
+            self._write(rows)
 
-    def _scalar(self, statement):
-        self._write()
-        return self.session.scalar(statement)
 
-    def _insert_once(self, table, row):
-        # False when a unique key says it is there already
-        self._write()
-        return insert_once(self.session, table, row)
+class _Outgoing(_Rows):
+    """Messages and webhook deliveries: claimed by the senders."""
 
-    def _one(self, table, key, value):
-        row = self._execute(select(table).where(table.c[key] == value)).mappings().first()
-        return dict(row) if row else None
+    def claim(self, now, limit, lease_until):
+        """Up to `limit` due rows, oldest due first, marked sending under a
+        lease until `lease_until` (their attempts counted), in two statements.
+        A row left sending by a process that died is taken again once its
+        lease is over (see message_sender.py for why that cannot send it twice)."""
+        c = self.c
+        due = or_(c.status.in_(model.PENDING) & (c.next_attempt_at <= now),
+                  (c.status == model.SENDING) & (c.lease_until <= now))
+        rows = self.find(due, order_by=(c.next_attempt_at,), limit=limit, skip_locked=True)
+        if rows:
+            self.session.execute(update(self.entity).where(c.id.in_([row["id"] for row in rows])).values(
+                status=self.model.end("claim"), lease_until=lease_until, attempts=c.attempts + 1))
+        for row in rows:  # the same change on the rows read (locked: none else changes them)
+            self.model(row).claim(lease_until)
+        return rows
 
-    def load(self, member_ids=(), booking_ids=()):
-        """Read the preferences and booking marks a batch will ask for, one
-        query each; get_preferences and get_mark then answer from memory."""
-        members = sorted({m for m in member_ids if m} - set(self._preferences))
-        if members:
-            found = _dicts(self._execute(select(preferences).where(preferences.c.member_id.in_(members))))
-            self._preferences.update(dict.fromkeys(members))
-            self._preferences.update({row["member_id"]: row for row in found})
-        bookings = sorted({b for b in booking_ids if b} - set(self._marks))
-        if bookings:
-            found = _dicts(self._execute(select(booking_marks)
-                                         .where(booking_marks.c.booking_id.in_(bookings))))
-            self._marks.update(dict.fromkeys(bookings))
-            self._marks.update({row["booking_id"]: row for row in found})
-            self._stored_marks.update(row["booking_id"] for row in found)
 
-    def flush(self):
-        """Write the messages, reminders and marks kept so far; returns the
-        messages written since the last flush (one whose dedup key was there
-        already was not)."""
-        self._write()
+class MessageRepository(_Kept, _Outgoing):
+    """The delivery log: one row per member x channel x message."""
+    entity = messages
+    model = model.Message
+
+    def __init__(self, session):
+        super().__init__(session)
+        self._written = []  # the messages written since the last take_written()
+
+    def add(self, row):
+        """Kept until the next statement or flush; the dedup key keeps one per key."""
+        super().add(_traced(row))
+
+    def _write(self, rows):
+        ids = set(insert_new(self.session.session, messages, rows, messages.c.id))
+        self._written.extend(row for row in rows if row["id"] in ids)
+
+    def take_written(self):
+        """The messages written since the last call (one whose dedup key was
+        there already was not)."""
         written, self._written = self._written, []
         return written
 
-    def _write(self):
-        if self._new_messages:
-            rows, self._new_messages = self._new_messages, []
-            ids = set(insert_new(self.session, messages, rows, messages.c.id))
-            self._written.extend(row for row in rows if row["id"] in ids)
-        if self._new_reminders:
-            rows, self._new_reminders = self._new_reminders, []
-            self.session.execute(_schedule_reminders(self.session, rows))
-        if self._changed_marks:
-            changed, self._changed_marks = sorted(self._changed_marks), set()
-            stored = [b for b in changed if b in self._stored_marks]
-            if stored:
-                self.session.execute(delete(booking_marks).where(booking_marks.c.booking_id.in_(stored)))
-            # a mark another transaction wrote meanwhile fails this one on its key
-            # (the event is then retried): marks are written by one event at a time
-            self.session.execute(insert(booking_marks).values([self._marks[b] for b in changed]))
-            self._stored_marks.update(changed)
+    def cancel_all(self, reason, member_id=None, booking_id=None, message_type=None):
+        return self.take_all("cancel", *_equal((self.c.member_id, member_id), (self.c.booking_id, booking_id),
+                                               (self.c.message_type, message_type)), last_error=reason)
 
-    def _claim(self, table, now, limit, lease_until):
-        ids = list(self._scalars(
-            select(table.c.id).where(_due(table, now)).order_by(table.c.next_attempt_at)
-            .limit(limit).with_for_update(skip_locked=True)))
-        if not ids:
-            return []
-        self._execute(update(table).where(table.c.id.in_(ids)).values(
-            status="sending", lease_until=lease_until, attempts=table.c.attempts + 1))
-        return _dicts(self._execute(select(table).where(table.c.id.in_(ids))))
-
-    # messages
-
-    def add_message(self, row):
-        """Kept until flush (see the module doc); the dedup key keeps one per key."""
-        self._new_messages.append(_traced(row))
-
-    def get_message(self, message_id):
-        return self._one(messages, "id", message_id)
-
-    def update_message(self, message_id, **changes):
-        self._execute(update(messages).where(messages.c.id == message_id).values(**changes))
-
-    def cancel_messages(self, reason, member_id=None, booking_id=None, message_type=None):
-        query = update(messages).where(messages.c.status.in_(PENDING))
-        if member_id:
-            query = query.where(messages.c.member_id == member_id)
-        if booking_id:
-            query = query.where(messages.c.booking_id == booking_id)
-        if message_type:
-            query = query.where(messages.c.message_type == message_type)
-        return self._execute(query.values(status="cancelled", last_error=reason)).rowcount
-
-    def claim_messages(self, now, limit, lease_until):
-        return self._claim(messages, now, limit, lease_until)
-
-    def list_messages(self, member_id=None, status=None, limit=50, offset=0):
+    def newest(self, member_id=None, status=None, limit=50, offset=0):
         """A page of messages, newest first, and how many match."""
-        where = []
-        if member_id:
-            where.append(messages.c.member_id == member_id)
-        if status:
-            where.append(messages.c.status == status)
-        query = select(messages).where(*where).order_by(messages.c.created_at.desc(), messages.c.id)
-        total = self._scalar(select(func.count()).select_from(messages).where(*where))
-        return _dicts(self._execute(query.limit(limit).offset(offset))), total
+        return self.page(*_equal((self.c.member_id, member_id), (self.c.status, status)),
+                         order_by=(self.c.created_at.desc(),), limit=limit, offset=offset)
 
-    # reminders
 
-    def schedule_reminder(self, row):
-        """Kept until flush: then inserted or, if the booking had this reminder
-        for this start before and it was cancelled, scheduled again."""
-        self._new_reminders.append(row)
+class ReminderRepository(_Kept):
+    """Added reminders are kept until the next statement or flush: then
+    inserted or, if the booking had this reminder for this start before and
+    it was cancelled, scheduled again."""
+    entity = reminders
+    model = model.Reminder
 
-    def cancel_reminders(self, booking_id=None, member_id=None):
-        query = update(reminders).where(reminders.c.state == "scheduled")
-        if booking_id:
-            query = query.where(reminders.c.booking_id == booking_id)
-        if member_id:
-            query = query.where(reminders.c.member_id == member_id)
-        return self._execute(query.values(state="cancelled")).rowcount
+    def _write(self, rows):
+        # one row per key in `rows`: each scheduling event flushes first, as
+        # it cancels the booking's reminders
+        dialect = self.session.get_bind().dialect.name
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(reminders).values(rows)
+        state = self.model.field
+        self.session.session.execute(statement.on_conflict_do_update(
+            index_elements=["booking_id", "kind", "starts_at"],
+            set_={state: self.model.end("schedule"), "data": statement.excluded.data},
+            where=self.c[state].in_(self.model.starts("schedule"))))
 
-    def claim_due_reminders(self, now, limit):
-        return _dicts(self._execute(
-            select(reminders).where(reminders.c.state == "scheduled", reminders.c.due_at <= now)
-            .order_by(reminders.c.due_at).limit(limit).with_for_update(skip_locked=True)))
+    def cancel_all(self, booking_id=None, member_id=None):
+        return self.take_all("cancel", *_equal((self.c.booking_id, booking_id),
+                                               (self.c.member_id, member_id)))
 
-    def set_reminder_state(self, reminder_id, state):
-        self._execute(update(reminders).where(reminders.c.id == reminder_id).values(state=state))
+    def claim_due(self, now, limit):
+        """Scheduled reminders due by `now`, locked (others take other rows)."""
+        return self.find(self.c.state.in_(self.model.starts("send")), self.c.due_at <= now,
+                         order_by=(self.c.due_at,), limit=limit, skip_locked=True)
 
-    def list_reminders(self, booking_id):
-        return _dicts(self._execute(
-            select(reminders).where(reminders.c.booking_id == booking_id).order_by(reminders.c.due_at)))
 
-    def get_mark(self, booking_id):
-        self.load(booking_ids=[booking_id])
-        mark = self._marks[booking_id]
+class _Loaded(Repository):
+    """Rows a batch will ask for, read at once by `load`; `get` then answers
+    from memory (None: there is no row)."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self._known = {}
+
+    def load(self, keys):
+        """Reads those of `keys` not read yet, in one query; returns the rows found."""
+        wanted = sorted({k for k in keys if k} - set(self._known))
+        if not wanted:
+            return []
+        found = self.find(self.c[self.key].in_(wanted))
+        self._known.update(dict.fromkeys(wanted))
+        self._known.update({row[self.key]: row for row in found})
+        return found
+
+
+class BookingMarkRepository(_Loaded):
+    """What notifications last heard of each booking (models.booking_marks)."""
+    entity = booking_marks
+    key = "booking_id"
+
+    def __init__(self, session):
+        super().__init__(session)
+        self._stored, self._changed = set(), set()
+
+    def load(self, keys):
+        self._stored.update(row["booking_id"] for row in super().load(keys))
+
+    def get(self, booking_id):
+        self.load([booking_id])
+        mark = self._known[booking_id]
         return dict(mark) if mark else None
 
-    def save_mark(self, row):
-        self._marks[row["booking_id"]] = dict(row)
-        self._changed_marks.add(row["booking_id"])
+    def save(self, row):
+        """Kept until the next statement or flush."""
+        self._known[row["booking_id"]] = dict(row)
+        self._changed.add(row["booking_id"])
 
-    # channel preferences
+    def write_kept(self):
+        if not self._changed:
+            return
+        changed, self._changed = sorted(self._changed), set()
+        session = self.session.session
+        stored = [b for b in changed if b in self._stored]
+        if stored:
+            session.execute(delete(booking_marks).where(self.c.booking_id.in_(stored)))
+        # a mark another transaction wrote meanwhile fails this one on its key
+        # (the event is then retried): marks are written by one event at a time
+        session.execute(insert(booking_marks).values([self._known[b] for b in changed]))
+        self._stored.update(changed)
 
-    def get_preferences(self, member_id):
-        if member_id in self._preferences:
-            return self._preferences[member_id]
-        return self._one(preferences, "member_id", member_id)
 
-    def save_preferences(self, row):
-        self._execute(delete(preferences).where(preferences.c.member_id == row["member_id"]))
-        self.session.execute(insert(preferences).values(**row))
-        self._preferences.pop(row["member_id"], None)
+class PreferenceRepository(_Loaded):
+    """Members' channel preferences; no row: the default channels apply."""
+    entity = preferences
+    key = "member_id"
+
+    def get(self, member_id):
+        if member_id in self._known:
+            return self._known[member_id]
+        return super().get(member_id)
+
+    def save(self, row):
+        self.delete(row["member_id"])
+        self.session.session.execute(insert(preferences).values(**row))
+        self._known.pop(row["member_id"], None)
+
+    def delete(self, member_id):
+        self.session.execute(delete(preferences).where(self.c.member_id == member_id))
+        self._known[member_id] = None
 
     def telegram_chats(self, member_ids):
         """{member id: linked Telegram chat id} for those of these members who linked one."""
         if not member_ids:
             return {}
-        return dict(self._execute(
-            select(preferences.c.member_id, preferences.c.telegram_chat_id)
-            .where(preferences.c.member_id.in_(list(member_ids)),
-                   preferences.c.telegram_chat_id.is_not(None))).all())
+        return dict(self.session.execute(
+            self._columns(self.c.telegram_chat_id, member_ids)
+            .where(self.c.telegram_chat_id.is_not(None))).all())
 
     def quiet_hours_of(self, member_ids):
         """{member id: quiet hours} for those of these members who set them."""
         if not member_ids:
             return {}
-        rows = self._execute(
-            select(preferences.c.member_id, preferences.c.quiet_hours)
-            .where(preferences.c.member_id.in_(list(member_ids)))).all()
+        rows = self.session.execute(self._columns(self.c.quiet_hours, member_ids)).all()
         return {member_id: quiet for member_id, quiet in rows if quiet}
 
-    def delete_preferences(self, member_id):
-        self._execute(delete(preferences).where(preferences.c.member_id == member_id))
-        self._preferences[member_id] = None
+    def _columns(self, column, member_ids):
+        return select(self.c.member_id, column).where(self.c.member_id.in_(list(member_ids)))
 
-    # webhook subscriptions and deliveries
 
-    def add_subscription(self, row):
-        self._execute(insert(webhook_subscriptions).values(**row))
+class SubscriptionRepository(_Rows):
+    entity = webhook_subscriptions
 
-    def get_subscription(self, subscription_id):
-        return self._one(webhook_subscriptions, "id", subscription_id)
-
-    def list_subscriptions(self, owner=None, active_only=False):
-        query = select(webhook_subscriptions).order_by(webhook_subscriptions.c.created_at, webhook_subscriptions.c.id)
-        if owner is not None:
-            query = query.where(webhook_subscriptions.c.owner == owner)
+    def owned(self, owner=None, active_only=False):
+        """Oldest first: all, or an owner's; only the active ones if asked."""
+        where = [self.c.owner == owner] if owner is not None else []
         if active_only:
-            query = query.where(webhook_subscriptions.c.active.is_(True))
-        return _dicts(self._execute(query))
+            where.append(self.c.active.is_(True))
+        return self.find(*where, order_by=(self.c.created_at,))
 
-    def update_subscription(self, subscription_id, **changes):
-        self._execute(update(webhook_subscriptions)
-                             .where(webhook_subscriptions.c.id == subscription_id).values(**changes))
+    def disable(self, subscription_id, reason):
+        self.update(subscription_id, active=False, disabled_reason=reason)
 
-    def delete_subscription(self, subscription_id):
-        self._execute(delete(webhook_deliveries)
-                             .where(webhook_deliveries.c.subscription_id == subscription_id))
-        self._execute(delete(webhook_subscriptions)
-                             .where(webhook_subscriptions.c.id == subscription_id))
+    def delete(self, subscription_id):
+        self.session.execute(delete(self.entity).where(self.c.id == subscription_id))
 
-    def add_delivery(self, row):
-        return self._insert_once(webhook_deliveries, _traced(row))
 
-    def get_delivery(self, delivery_id):
-        return self._one(webhook_deliveries, "id", delivery_id)
+class DeliveryRepository(_Outgoing):
+    entity = webhook_deliveries
+    model = model.WebhookDelivery
 
-    def update_delivery(self, delivery_id, **changes):
-        self._execute(update(webhook_deliveries)
-                             .where(webhook_deliveries.c.id == delivery_id).values(**changes))
+    def add(self, row):
+        """False when the subscription has this event already."""
+        return insert_once(self.session, self.entity, _traced(row))
 
-    def list_deliveries(self, subscription_id, limit=50, offset=0):
+    def newest(self, subscription_id, limit=50, offset=0):
         """A page of a subscription's deliveries, newest first, and how many there are."""
-        mine = webhook_deliveries.c.subscription_id == subscription_id
-        total = self._scalar(select(func.count()).select_from(webhook_deliveries).where(mine))
-        return _dicts(self._execute(
-            select(webhook_deliveries).where(mine)
-            .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
-            .limit(limit).offset(offset))), total
+        return self.page(self.c.subscription_id == subscription_id,
+                         order_by=(self.c.created_at.desc(),), limit=limit, offset=offset)
 
-    def claim_deliveries(self, now, limit, lease_until):
-        return self._claim(webhook_deliveries, now, limit, lease_until)
-
-    def stop_deliveries(self, subscription_id, reason):
+    def stop_all(self, subscription_id, reason):
         """Pending deliveries of a disabled subscription are dead, not retried."""
-        self._execute(
-            update(webhook_deliveries)
-            .where(webhook_deliveries.c.subscription_id == subscription_id,
-                   webhook_deliveries.c.status.in_(PENDING))
-            .values(status="dead", last_error=reason))
+        return self.take_all("stop", self.c.subscription_id == subscription_id, last_error=reason)
+
+    def delete_all(self, subscription_id):
+        self.session.execute(delete(self.entity).where(self.c.subscription_id == subscription_id))
 
 
 class NotificationsUnitOfWork(BatchInbox, SqlUnitOfWork):
     event_types = frozenset()  # notifications emits no events of its own
 
     def _open(self, session):
-        self.store = NotificationsStore(session)
+        self._writes = writes = WriteBehind(session)
+        self.messages = MessageRepository(writes)
+        self.reminders = ReminderRepository(writes)
+        self.marks = BookingMarkRepository(writes)
+        self.preferences = PreferenceRepository(writes)
+        self.subscriptions = SubscriptionRepository(writes)
+        self.deliveries = DeliveryRepository(writes)
+        writes.writers = [self.messages, self.reminders, self.marks]  # the order they write in
+
+    def flush(self):
+        """Write what the repositories keep; returns the messages written
+        since the last flush (see MessageRepository.take_written)."""
+        self._writes.flush()
+        return self.messages.take_written()
 
     def commit(self):
-        self.store.flush()
+        self._writes.flush()
         super().commit()

@@ -11,6 +11,7 @@ import requests
 from jastar_common.tracing import SpanKind, continued, current_traceparent
 
 from .domain import webhooks
+from .domain.model import WebhookDelivery
 from .sending import backoff
 
 
@@ -35,9 +36,9 @@ class WebhookSender:
     def post_webhooks(self):
         now = self.clock()
         with self.uow_factory() as uow:
-            claimed = uow.store.claim_deliveries(now, self.send.batch_size,
-                                                 now + timedelta(seconds=self.send.lease_seconds))
-            subscriptions = {sid: uow.store.get_subscription(sid)  # a batch is mostly for a few endpoints
+            claimed = uow.deliveries.claim(now, self.send.batch_size,
+                                           now + timedelta(seconds=self.send.lease_seconds))
+            subscriptions = {sid: uow.subscriptions.get(sid)  # a batch is mostly for a few endpoints
                              for sid in {d["subscription_id"] for d in claimed}}
             uow.commit()
         pool = eventlet.GreenPool(self.send.concurrency)
@@ -54,15 +55,13 @@ class WebhookSender:
 
     def _post_traced(self, delivery, subscription):
         if subscription is None or not subscription["active"]:
-            return delivery, subscription, {"status": "dead", "last_error": "subscription disabled",
-                                            "lease_until": None}
+            return delivery, subscription, WebhookDelivery(delivery).dead("subscription disabled")
         try:  # again at send time: a name may resolve elsewhere now
             webhooks.check_target(subscription["url"], self.send.webhook_allowed_hosts, self.resolver)
         except webhooks.HostUnresolved as exc:  # DNS may be back by the next attempt
             return delivery, subscription, self._webhook_retry(delivery, None, str(exc))
         except Exception as exc:
-            return delivery, subscription, {"status": "dead", "last_error": str(exc),
-                                            "lease_until": None}
+            return delivery, subscription, WebhookDelivery(delivery).dead(str(exc))
         timestamp = str(int(time.time()))
         body = delivery["body"].encode()
         headers = {"content-type": webhooks.CONTENT_TYPE, "webhook-id": delivery["id"],
@@ -84,10 +83,9 @@ class WebhookSender:
     def _webhook_outcome(self, delivery, response):
         code = response.status_code
         if 200 <= code < 300:
-            return {"status": "sent", "sent_at": self.clock(), "last_error": None, "lease_until": None}
+            return WebhookDelivery(delivery).sent(self.clock())
         if code == 410:
-            return {"status": "dead", "last_error": "410 Gone: subscription disabled",
-                    "lease_until": None, "disable": True}
+            return {**WebhookDelivery(delivery).dead("410 Gone: subscription disabled"), "disable": True}
         wait = None
         if code in (429, 503):
             wait = webhooks.retry_after_seconds(response.headers.get("Retry-After"), self.clock())
@@ -95,19 +93,18 @@ class WebhookSender:
 
     def _webhook_retry(self, delivery, wait, error):
         if delivery["attempts"] >= self.send.webhook_max_attempts:
-            return {"status": "dead", "last_error": error, "lease_until": None}
+            return WebhookDelivery(delivery).dead(error)
         if wait is None:
             wait = backoff(self.send, delivery["attempts"])
         wait = min(wait, self.send.retry_after_max_seconds)
-        return {"status": "failed", "last_error": error, "lease_until": None,
-                "next_attempt_at": self.clock() + timedelta(seconds=wait)}
+        return WebhookDelivery(delivery).failed(error, self.clock() + timedelta(seconds=wait))
 
     def _record_delivery(self, delivery, subscription, changes):
         disable = changes.pop("disable", False)
         with self.uow_factory() as uow:
-            uow.store.update_delivery(delivery["id"], **changes)
+            uow.deliveries.update(delivery["id"], **changes)
             if disable:
                 reason = f"the endpoint answered 410 Gone at {self.clock().isoformat()}"
-                uow.store.update_subscription(subscription["id"], active=False, disabled_reason=reason)
-                uow.store.stop_deliveries(subscription["id"], "subscription disabled (410 Gone)")
+                uow.subscriptions.disable(subscription["id"], reason)
+                uow.deliveries.stop_all(subscription["id"], "subscription disabled (410 Gone)")
             uow.commit()

@@ -1,117 +1,175 @@
-"""An in-memory notifications store and unit of work, so the use cases run
-with no database (the same methods as repository.NotificationsStore uses)."""
+"""Notifications' repositories in memory, on the one fake unit of work
+(tests/unit/fakes.py), so the use cases and senders run with no database:
+the same methods as repository.py's, and states change through the same
+entities and transition tables (domain/model.py)."""
 import copy
+
+from jastar_notifications.domain.model import PENDING, SENDING, Message, Reminder, WebhookDelivery
 
 from .. import fakes
 
 
-class FakeStore:
+def _matches(row, where):
+    """Every column given a value (not None or empty) has it."""
+    return all(not value or row[column] == value for column, value in where.items())
+
+
+class _FakeRows:
+    key = "id"
+    model = None
+
     def __init__(self):
-        self.messages, self.reminders, self.prefs, self.marks = {}, {}, {}, {}
-        self.subscriptions, self.deliveries = {}, {}
-        self.written = []  # messages added since the last flush()
+        self.rows = {}  # key -> row
 
-    def load(self, member_ids=(), booking_ids=()):
-        pass  # all in memory already
+    def get(self, key):
+        row = self.rows.get(key)
+        return dict(row) if row is not None else None
 
-    def flush(self):
+    def add(self, row):
+        self.rows[row[self.key]] = dict(row)
+
+    def update(self, key, **changes):
+        self.rows[key].update(changes)
+
+    def _take_all(self, action, where, **changes):
+        moved = [row for row in self.rows.values()
+                 if row[self.model.field] in self.model.starts(action) and _matches(row, where)]
+        for row in moved:
+            row.update({self.model.field: self.model.end(action), **changes})
+        return len(moved)
+
+    def _newest(self, where, limit, offset):
+        found = sorted((row for row in self.rows.values() if _matches(row, where)), key=lambda r: r["id"])
+        found.sort(key=lambda r: r["created_at"], reverse=True)
+        return [dict(row) for row in found[offset:offset + limit]], len(found)
+
+
+class _FakeOutgoing(_FakeRows):
+    def claim(self, now, limit, lease_until):
+        due = sorted((row for row in self.rows.values()
+                      if (row["status"] in PENDING and row["next_attempt_at"] <= now)
+                      or (row["status"] == SENDING and row["lease_until"] <= now)),
+                     key=lambda row: row["next_attempt_at"])[:limit]
+        for row in due:
+            self.model(row).claim(lease_until)
+        return [copy.deepcopy(row) for row in due]
+
+
+class FakeMessages(_FakeOutgoing):
+    model = Message
+
+    def __init__(self):
+        super().__init__()
+        self.written = []  # added since the last take_written()
+
+    def add(self, row):
+        if any(m["dedup_key"] == row["dedup_key"] for m in self.rows.values()):
+            return
+        super().add(row)
+        self.written.append(dict(row))
+
+    def take_written(self):
         written, self.written = self.written, []
         return written
 
-    def get_mark(self, booking_id):
-        return self.marks.get(booking_id)
+    def cancel_all(self, reason, member_id=None, booking_id=None, message_type=None):
+        return self._take_all("cancel", {"member_id": member_id, "booking_id": booking_id,
+                                         "message_type": message_type}, last_error=reason)
 
-    def save_mark(self, row):
-        self.marks[row["booking_id"]] = dict(row)
+    def newest(self, member_id=None, status=None, limit=50, offset=0):
+        return self._newest({"member_id": member_id, "status": status}, limit, offset)
 
-    def add_message(self, row):
-        if any(m["dedup_key"] == row["dedup_key"] for m in self.messages.values()):
-            return False
-        self.messages[row["id"]] = dict(row)
-        self.written.append(dict(row))
-        return True
 
-    def cancel_messages(self, reason, member_id=None, booking_id=None, message_type=None):
-        n = 0
-        for m in self.messages.values():
-            if (m["status"] in ("queued", "failed") and (not member_id or m["member_id"] == member_id)
-                    and (not booking_id or m["booking_id"] == booking_id)
-                    and (not message_type or m["message_type"] == message_type)):
-                m.update(status="cancelled", last_error=reason)
-                n += 1
-        return n
+class FakeReminders(_FakeRows):
+    model = Reminder
 
-    def claim_messages(self, now, limit, lease_until):
-        due = sorted((m for m in self.messages.values()
-                      if m["status"] in ("queued", "failed") and m["next_attempt_at"] <= now),
-                     key=lambda m: m["next_attempt_at"])[:limit]
-        for m in due:
-            m.update(status="sending", lease_until=lease_until, attempts=m["attempts"] + 1)
-        return [copy.deepcopy(m) for m in due]
+    def add(self, row):
+        """Inserted, or a cancelled one with its booking, kind and start scheduled again."""
+        key = (row["booking_id"], row["kind"], row["starts_at"])
+        for stored in self.rows.values():
+            if (stored["booking_id"], stored["kind"], stored["starts_at"]) == key:
+                if stored["state"] in Reminder.starts("schedule"):
+                    stored.update(state=Reminder.end("schedule"), data=row["data"])
+                return
+        super().add(row)
 
-    def update_message(self, message_id, **changes):
-        self.messages[message_id].update(changes)
+    def cancel_all(self, booking_id=None, member_id=None):
+        return self._take_all("cancel", {"booking_id": booking_id, "member_id": member_id})
+
+    def claim_due(self, now, limit):
+        due = [r for r in self.rows.values() if r["state"] in Reminder.starts("send") and r["due_at"] <= now]
+        return [dict(r) for r in sorted(due, key=lambda r: r["due_at"])[:limit]]
+
+
+class _FakeLoaded(_FakeRows):
+    def load(self, keys):
+        pass  # all in memory already
+
+    def save(self, row):
+        self.add(row)
+
+
+class FakeMarks(_FakeLoaded):
+    key = "booking_id"
+
+
+class FakePreferences(_FakeLoaded):
+    key = "member_id"
+
+    def delete(self, member_id):
+        self.rows.pop(member_id, None)
 
     def telegram_chats(self, member_ids):
-        return {m: p["telegram_chat_id"] for m, p in self.prefs.items()
+        return {m: p["telegram_chat_id"] for m, p in self.rows.items()
                 if m in member_ids and p.get("telegram_chat_id") is not None}
 
     def quiet_hours_of(self, member_ids):
-        return {m: p["quiet_hours"] for m, p in self.prefs.items() if m in member_ids and p.get("quiet_hours")}
+        return {m: p["quiet_hours"] for m, p in self.rows.items() if m in member_ids and p.get("quiet_hours")}
 
-    def list_subscriptions(self, owner=None, active_only=False):
-        return [dict(s) for s in self.subscriptions.values()
+
+class FakeSubscriptions(_FakeRows):
+    def owned(self, owner=None, active_only=False):
+        return [dict(s) for s in self.rows.values()
                 if (owner is None or s["owner"] == owner) and (s["active"] or not active_only)]
 
-    def add_delivery(self, row):
-        self.deliveries[row["id"]] = dict(row)
-        return True
+    def disable(self, subscription_id, reason):
+        self.update(subscription_id, active=False, disabled_reason=reason)
 
-    def add_reminder(self, row):
-        key = (row["booking_id"], row["kind"], row["starts_at"])
-        if any((r["booking_id"], r["kind"], r["starts_at"]) == key for r in self.reminders.values()):
+    def delete(self, subscription_id):
+        self.rows.pop(subscription_id, None)
+
+
+class FakeDeliveries(_FakeOutgoing):
+    model = WebhookDelivery
+
+    def add(self, row):
+        if any((d["subscription_id"], d["event_id"]) == (row["subscription_id"], row["event_id"])
+               for d in self.rows.values()):
             return False
-        self.reminders[row["id"]] = dict(row)
+        super().add(row)
         return True
 
-    def schedule_reminder(self, row):
-        if not self.add_reminder(row):
-            self.revive_reminder(row["booking_id"], row["kind"], row["starts_at"], row["data"])
+    def newest(self, subscription_id, limit=50, offset=0):
+        return self._newest({"subscription_id": subscription_id}, limit, offset)
 
-    def revive_reminder(self, booking_id, kind, starts_at, data):
-        for r in self.reminders.values():
-            if (r["booking_id"], r["kind"], r["starts_at"]) == (booking_id, kind, starts_at) \
-                    and r["state"] == "cancelled":
-                r.update(state="scheduled", data=data)
+    def stop_all(self, subscription_id, reason):
+        return self._take_all("stop", {"subscription_id": subscription_id}, last_error=reason)
 
-    def cancel_reminders(self, booking_id=None, member_id=None):
-        for r in self.reminders.values():
-            if r["state"] == "scheduled" and (not booking_id or r["booking_id"] == booking_id) \
-                    and (not member_id or r["member_id"] == member_id):
-                r["state"] = "cancelled"
-
-    def claim_due_reminders(self, now, limit):
-        due = [r for r in self.reminders.values() if r["state"] == "scheduled" and r["due_at"] <= now]
-        return [dict(r) for r in sorted(due, key=lambda r: r["due_at"])[:limit]]
-
-    def set_reminder_state(self, reminder_id, state):
-        self.reminders[reminder_id]["state"] = state
-
-    def get_preferences(self, member_id):
-        return self.prefs.get(member_id)
-
-    def save_preferences(self, row):
-        self.prefs[row["member_id"]] = dict(row)
-
-    def delete_preferences(self, member_id):
-        self.prefs.pop(member_id, None)
+    def delete_all(self, subscription_id):
+        self.rows = {k: d for k, d in self.rows.items() if d["subscription_id"] != subscription_id}
 
 
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
-    """The one fake unit of work (tests/unit/fakes.py), over a store."""
+    """The one fake unit of work (tests/unit/fakes.py), with notifications'
+    repositories (the real one's names)."""
 
-    def __init__(self, store=None):
-        super().__init__(store=store or FakeStore())
+    def __init__(self):
+        super().__init__(messages=FakeMessages(), reminders=FakeReminders(), marks=FakeMarks(),
+                         preferences=FakePreferences(), subscriptions=FakeSubscriptions(),
+                         deliveries=FakeDeliveries())
 
     def first_deliveries(self, consumer, envelopes):
         return [envelope for envelope in envelopes if self.first_delivery(consumer, envelope)]
+
+    def flush(self):
+        return self.messages.take_written()

@@ -25,7 +25,7 @@ def uow():
 def test_only_the_system_queues_a_login_code(uow):
     with pytest.raises(NotAllowed):
         services.queue_login_code(uow, STAFF, SETTINGS, NOW, "+7 701 234 56 78", "1234", "ru")
-    assert uow.store.messages == {}
+    assert uow.messages.rows == {}
 
 
 def test_a_member_may_not_read_anothers_preferences(uow):
@@ -37,9 +37,9 @@ def test_a_member_may_not_read_anothers_preferences(uow):
 def test_a_member_may_not_change_anothers_preferences(uow):
     with pytest.raises(NotAllowed):
         services.set_preferences(uow, OTHER_MEMBER, NOW, "m-1", ["sms"])
-    assert uow.store.get_preferences("m-1") is None
+    assert uow.preferences.get("m-1") is None
     services.set_preferences(uow, MEMBER, NOW, "m-1", ["sms"])
-    assert uow.store.get_preferences("m-1")["channels"] == ["sms"]
+    assert uow.preferences.get("m-1")["channels"] == ["sms"]
 
 
 def test_a_member_may_not_list_anothers_messages(uow):
@@ -53,7 +53,7 @@ def test_a_member_may_not_list_dead_messages(uow):
 
 
 def test_a_member_may_not_retry_a_dead_message(uow):
-    uow.store.messages["msg-1"] = {"id": "msg-1", "status": "dead", "message_type": "reminder"}
+    uow.messages.rows["msg-1"] = {"id": "msg-1", "status": "dead", "message_type": "reminder"}
     with pytest.raises(NotAllowed):
         services.retry_dead_message(uow, MEMBER, NOW, "msg-1")
-    assert uow.store.messages["msg-1"]["status"] == "dead"
+    assert uow.messages.rows["msg-1"]["status"] == "dead"

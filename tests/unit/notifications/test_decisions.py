@@ -29,7 +29,7 @@ def take(uow, envelope, now=NOW):
 
 
 def scheduled(uow):
-    return sorted((r["kind"], r["due_at"]) for r in uow.store.reminders.values()
+    return sorted((r["kind"], r["due_at"]) for r in uow.reminders.rows.values()
                   if r["state"] == "scheduled")
 
 
@@ -37,9 +37,9 @@ def test_confirmed_booking_writes_one_message_per_channel_and_two_reminders():
     uow = FakeUnitOfWork()
     outcome = take(uow, booking_event("booking.confirmed"))
     assert outcome.handled
-    assert sorted((m["channel"], m["message_type"]) for m in uow.store.messages.values()) == [
+    assert sorted((m["channel"], m["message_type"]) for m in uow.messages.rows.values()) == [
         ("email", "booking_confirmed"), ("sms", "booking_confirmed")]
-    message = next(iter(uow.store.messages.values()))
+    message = next(iter(uow.messages.rows.values()))
     assert message["data"]["service_id"] == "psychologist" and "phone" not in message["data"]
     assert scheduled(uow) == [("24h", STARTS - timedelta(hours=24)), ("2h", STARTS - timedelta(hours=2))]
 
@@ -49,17 +49,17 @@ def test_the_same_event_twice_writes_nothing_new():
     event = booking_event("booking.confirmed")
     take(uow, event)
     assert not take(uow, event).handled
-    assert len(uow.store.messages) == 2 and len(uow.store.reminders) == 2
+    assert len(uow.messages.rows) == 2 and len(uow.reminders.rows) == 2
 
 
 def test_member_preferences_choose_the_channels_and_an_empty_list_opts_out():
     uow = FakeUnitOfWork()
     services.set_preferences(uow, SYSTEM, NOW, "m-1", ["telegram"], "123456")
     take(uow, booking_event("booking.confirmed"))
-    assert [m["channel"] for m in uow.store.messages.values()] == ["telegram"]
+    assert [m["channel"] for m in uow.messages.rows.values()] == ["telegram"]
     services.set_preferences(uow, SYSTEM, NOW, "m-1", [])
     take(uow, booking_event("booking.cancelled"))
-    assert len(uow.store.messages) == 1
+    assert len(uow.messages.rows) == 1
 
 
 def test_reminders_already_due_at_confirmation_are_left_out():
@@ -73,7 +73,7 @@ def test_cancelled_booking_loses_its_reminders():
     take(uow, booking_event("booking.confirmed"))
     take(uow, booking_event("booking.cancelled", reason="changed plans", by="member"))
     assert scheduled(uow) == []
-    assert {m["message_type"] for m in uow.store.messages.values()} == {
+    assert {m["message_type"] for m in uow.messages.rows.values()} == {
         "booking_confirmed", "booking_cancelled"}
 
 
@@ -111,18 +111,18 @@ def test_due_reminders_become_messages_once_and_stale_ones_expire():
     at = STARTS - timedelta(hours=23)
     assert services.materialise_due_reminders(uow, SETTINGS, at) == 1
     assert services.materialise_due_reminders(uow, SETTINGS, at) == 0
-    reminders = [m for m in uow.store.messages.values() if m["message_type"] == "reminder"]
+    reminders = [m for m in uow.messages.rows.values() if m["message_type"] == "reminder"]
     assert sorted(m["channel"] for m in reminders) == ["email", "sms"]
     assert reminders[0]["data"]["lead"] == "24h"
     services.materialise_due_reminders(uow, SETTINGS, STARTS + timedelta(minutes=1))
-    assert {r["kind"]: r["state"] for r in uow.store.reminders.values()} == {"24h": "sent", "2h": "expired"}
+    assert {r["kind"]: r["state"] for r in uow.reminders.rows.values()} == {"24h": "sent", "2h": "expired"}
 
 
 def test_sms_written_at_night_waits_for_the_morning_but_email_does_not():
     uow = FakeUnitOfWork()
     night = datetime(2026, 11, 28, 18, 30, tzinfo=timezone.utc)  # 23:30 in Almaty
     take(uow, booking_event("booking.confirmed"), now=night)
-    due = {m["channel"]: m["next_attempt_at"] for m in uow.store.messages.values()}
+    due = {m["channel"]: m["next_attempt_at"] for m in uow.messages.rows.values()}
     assert due["email"] == night
     assert due["sms"] == datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)  # 08:00 Almaty
 
@@ -132,7 +132,7 @@ def test_login_codes_are_not_held_back_by_quiet_hours():
     night = datetime(2026, 11, 28, 18, 30, tzinfo=timezone.utc)
     settings = services.Settings(quiet_hours=SETTINGS.quiet_hours, login_code_channel="sms")
     message_id = services.queue_login_code(uow, SYSTEM, settings, night, "+7 701 234 56 78", "1234", "kk")
-    assert uow.store.messages[message_id]["next_attempt_at"] == night
+    assert uow.messages.rows[message_id]["next_attempt_at"] == night
 
 
 def test_waitlist_offer_and_welcome_and_erasure():
@@ -144,11 +144,11 @@ def test_waitlist_offer_and_welcome_and_erasure():
     welcome = Envelope(type="member.registered", source="registry", time=NOW,
                        data={"member_id": "m-2", "language": "kk", "status": "active"})
     services.take_event(uow, "notifications.member_changes", welcome, SETTINGS, NOW)
-    types = sorted(m["message_type"] for m in uow.store.messages.values())
+    types = sorted(m["message_type"] for m in uow.messages.rows.values())
     assert types == ["waitlist_offered"] * 2 + ["welcome"] * 2
     erased = Envelope(type="member.erased", source="registry", time=NOW, data={"member_id": "m-2"})
     services.take_event(uow, "notifications.member_changes", erased, SETTINGS, NOW)
-    assert {m["status"] for m in uow.store.messages.values()} == {"cancelled"}
+    assert {m["status"] for m in uow.messages.rows.values()} == {"cancelled"}
 
 
 def test_events_that_mean_nothing_to_a_member():

@@ -88,11 +88,11 @@ def test_a_reminder_due_in_the_members_quiet_hours_is_written_for_their_end():
     uow = FakeUnitOfWork()
     settings = services.Settings(default_channels=("email",), reminder_offsets=())
     services.set_preferences(uow, SYSTEM, at(1, 12), "m-1", ["email"], quiet_hours=NIGHT)
-    uow.store.reminders["r-1"] = {
+    uow.reminders.rows["r-1"] = {
         "id": "r-1", "booking_id": "b-1", "member_id": "m-1", "kind": "2h", "state": "scheduled",
         "starts_at": at(2, 9), "due_at": at(2, 7), "data": {"booking_id": "b-1"}, "created_at": at(1, 12)}
     assert services.materialise_due_reminders(uow, settings, at(2, 7)) == 1
-    [message] = uow.store.messages.values()
+    [message] = uow.messages.rows.values()
     assert message["message_type"] == "reminder" and message["next_attempt_at"] == at(2, 8)
 
 

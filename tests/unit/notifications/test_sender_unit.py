@@ -104,7 +104,7 @@ def send_pass(uow, registry, channel, now=NOW, timeout=5.0):
 
 
 def by_member(uow):
-    return {m["member_id"]: m for m in uow.store.messages.values()}
+    return {m["member_id"]: m for m in uow.messages.rows.values()}
 
 
 def test_a_batch_of_messages_asks_for_all_its_members_in_one_call():
@@ -116,7 +116,7 @@ def test_a_batch_of_messages_asks_for_all_its_members_in_one_call():
 
     assert registry.calls == {"get_members": 1, ("centre", "karasai-yrc"): 1,
                               ("service", "psychologist"): 1}
-    assert {m["status"] for m in uow.store.messages.values()} == {"sent"}
+    assert {m["status"] for m in uow.messages.rows.values()} == {"sent"}
     assert sorted(o.to for o in channel.sent) == [f"+770100000{n:02d}" for n in range(12)]
     assert all("Консультация психолога" in o.body and "МРЦ Карасай" in o.body for o in channel.sent)
 
@@ -147,13 +147,13 @@ def test_a_registry_that_does_not_answer_leaves_the_batch_queued_for_a_retry():
     # one call that timed out, not one more per message to a registry that is not answering
     assert registry.calls == {"get_members": 1}
     assert channel.sent == []
-    for message in uow.store.messages.values():
+    for message in uow.messages.rows.values():
         assert message["status"] == "failed" and message["attempts"] == 1
         assert "did not answer in time" in message["last_error"] and message["next_attempt_at"] > NOW
 
     registry.down = False
     send_pass(uow, registry, channel, now=NOW + timedelta(hours=2))  # past the backoff
-    assert {(m["status"], m["attempts"]) for m in uow.store.messages.values()} == {("sent", 2)}
+    assert {(m["status"], m["attempts"]) for m in uow.messages.rows.values()} == {("sent", 2)}
     assert len(channel.sent) == 5
 
 
@@ -165,7 +165,7 @@ def test_a_registry_without_get_members_is_asked_member_by_member():
     send_pass(uow, registry, channel)
 
     assert registry.calls["get_members"] == 1 and registry.calls["get_member"] == 2
-    assert {m["status"] for m in uow.store.messages.values()} == {"sent"}
+    assert {m["status"] for m in uow.messages.rows.values()} == {"sent"}
 
 
 def test_one_slow_look_up_does_not_hold_up_the_rest_of_the_batch():
@@ -180,7 +180,7 @@ def test_one_slow_look_up_does_not_hold_up_the_rest_of_the_batch():
     by_member(uow)["m-slow"]["next_attempt_at"] = NOW - timedelta(minutes=1)  # claimed first
     send_pass(uow, registry, channel, timeout=2.0)
 
-    assert {m["status"] for m in uow.store.messages.values()} == {"sent"}
+    assert {m["status"] for m in uow.messages.rows.values()} == {"sent"}
     assert [o.to for o in channel.sent] == ["+77010000001", "+77010000001"]
     assert "Консультация юриста" in channel.sent[1].body
 

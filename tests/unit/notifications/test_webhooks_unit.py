@@ -112,23 +112,23 @@ def _subscription(subscription_id, event_types, active=True):
 
 def test_an_event_no_subscription_wants_writes_and_commits_nothing():
     uow = FakeUnitOfWork()
-    uow.store.subscriptions = {"s-1": _subscription("s-1", ["booking.*"]),
+    uow.subscriptions.rows = {"s-1": _subscription("s-1", ["booking.*"]),
                                "s-2": _subscription("s-2", ["*"], active=False)}
     event = Envelope(type="centre.updated", source="registry", data={"centre_id": "karasai-yrc"})
     assert take_event(uow, event, datetime(2026, 11, 28, tzinfo=timezone.utc)) == 0
-    assert uow.inbox == set() and uow.store.deliveries == {} and uow.commits == 0
+    assert uow.inbox == set() and uow.deliveries.rows == {} and uow.commits == 0
 
 
 def test_an_event_a_subscription_wants_is_written_once_with_its_inbox_row():
     uow = FakeUnitOfWork()
-    uow.store.subscriptions = {"s-1": _subscription("s-1", ["booking.*"]),
+    uow.subscriptions.rows = {"s-1": _subscription("s-1", ["booking.*"]),
                                "s-2": _subscription("s-2", ["member.*"])}
     event = Envelope(type="booking.confirmed", source="booking", data={"booking_id": "b-1"})
     now = datetime(2026, 11, 28, tzinfo=timezone.utc)
     assert take_event(uow, event, now) == 1
     assert take_event(uow, event, now) == 0  # redelivered: the inbox has it
     assert uow.inbox == {(CONSUMER, event.id)} and uow.commits == 1
-    [delivery] = uow.store.deliveries.values()
+    [delivery] = uow.deliveries.rows.values()
     assert (delivery["subscription_id"], delivery["event_id"], delivery["status"]) == (
         "s-1", event.id, "queued")
 

@@ -1,6 +1,7 @@
-"""Notifications use cases. Each takes a unit of work (`uow.store` is the
-repository, see repository.py) and plain values; nothing here knows nameko or
-SQLAlchemy.
+"""Notifications use cases. Each takes a unit of work (its repositories:
+`uow.messages`, `uow.reminders`, `uow.marks`, `uow.preferences`; see
+repository.py) and plain values; nothing here knows nameko or SQLAlchemy.
+States change through the entities of model.py.
 
 Consuming and sending are separate: an event only writes `messages` and
 `reminders` rows, in the same transaction as its inbox row, so a redelivered
@@ -10,14 +11,14 @@ import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from jastar_common.errors import Conflict, InvalidInput, NotFound
+from jastar_common.errors import InvalidInput, NotFound
 
 from . import access
+from .model import QUEUED, SCHEDULED, Message, Reminder
 from .quiet import send_after
 from .planning import parse_offsets, plan_event
 
 CHANNELS = ("sms", "email", "telegram", "log")
-TERMINAL = ("sent", "dead", "skipped", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,15 @@ def new_message(settings, now, *, channel, message_type, dedup_key, data,
     return {
         "id": str(uuid.uuid4()), "dedup_key": dedup_key, "member_id": member_id,
         "booking_id": booking_id, "message_type": message_type, "channel": channel,
-        "recipient": recipient, "data": data, "status": "queued", "attempts": 0,
+        "recipient": recipient, "data": data, "status": QUEUED, "attempts": 0,
         "next_attempt_at": due, "lease_until": None, "provider_message_id": None,
         "last_error": None, "created_at": now, "sent_at": None,
     }
 
 
-def channels_for(store, member_id, settings):
+def channels_for(uow, member_id, settings):
     """(the channels a member wants, their quiet hours or None)."""
-    prefs = store.get_preferences(member_id)
+    prefs = uow.preferences.get(member_id)
     if not prefs:
         return tuple(settings.default_channels), None
     return tuple(prefs["channels"]), prefs.get("quiet_hours")
@@ -81,49 +82,49 @@ def take_events(uow, consumer, envelopes, settings, now, traced=_as_is):
             return Outcome(False)
         plans = [(envelope, plan_event(envelope.type, envelope.time, envelope.data,
                                        settings.reminder_offsets)) for envelope in fresh]
-        # what the events will ask of the store, read at once
-        uow.store.load(member_ids={m.member_id for _, plan in plans for m in plan.messages},
-                       booking_ids={plan.booking_id for _, plan in plans})
+        # what the events will ask of the repositories, read at once
+        uow.preferences.load({m.member_id for _, plan in plans for m in plan.messages})
+        uow.marks.load({plan.booking_id for _, plan in plans})
         for envelope, plan in plans:
             with traced(envelope):
-                _apply(uow.store, envelope.id, plan, settings, now)
-        outcome = Outcome(True, uow.store.flush())
+                _apply(uow, envelope.id, plan, settings, now)
+        outcome = Outcome(True, uow.flush())
         uow.commit()
         return outcome
 
 
-def _apply(store, event_id, plan, settings, now):
+def _apply(uow, event_id, plan, settings, now):
     if plan.forget_member:
-        store.cancel_messages("member erased", member_id=plan.forget_member)
-        store.cancel_reminders(member_id=plan.forget_member)
-        store.delete_preferences(plan.forget_member)
-    standing = _standing(store, plan)
+        uow.messages.cancel_all("member erased", member_id=plan.forget_member)
+        uow.reminders.cancel_all(member_id=plan.forget_member)
+        uow.preferences.delete(plan.forget_member)
+    standing = _standing(uow, plan)
     for wanted in plan.messages:
-        channels, quiet = channels_for(store, wanted.member_id, settings)
+        channels, quiet = channels_for(uow, wanted.member_id, settings)
         for channel in channels:
-            store.add_message(new_message(
+            uow.messages.add(new_message(
                 settings, now, channel=channel, message_type=wanted.message_type,
                 dedup_key=f"{event_id}:{wanted.message_type}:{channel}",
                 data=wanted.data, member_id=wanted.member_id,
                 booking_id=wanted.data.get("booking_id"), member_quiet=quiet))
     for reminder in standing:
         message = plan.messages[0]
-        store.schedule_reminder({
+        uow.reminders.add({
             "id": str(uuid.uuid4()), "booking_id": message.data["booking_id"],
             "member_id": message.member_id, "kind": reminder.kind,
-            "starts_at": reminder.starts_at, "due_at": reminder.due_at, "state": "scheduled",
+            "starts_at": reminder.starts_at, "due_at": reminder.due_at, "state": SCHEDULED,
             "data": message.data, "created_at": now,
         })
 
 
-def _standing(store, plan):
+def _standing(uow, plan):
     """Cancel what the event ends and return the reminders to schedule, unless
     a later event about the booking was handled first (events may be handled
     out of order: several workers, retries). An ended booking schedules
     nothing; an older confirmation or move does not undo a newer one."""
     if not plan.booking_id:
         return []
-    mark = store.get_mark(plan.booking_id)
+    mark = uow.marks.get(plan.booking_id)
     known = mark is not None
     mark = mark or {"booking_id": plan.booking_id, "ended": False, "scheduled_by": None}
     stale = mark["ended"] or (mark["scheduled_by"] is not None and mark["scheduled_by"] > plan.event_time)
@@ -132,14 +133,14 @@ def _standing(store, plan):
     # reminders are written only with a mark, in the same transaction: a
     # booking without one has nothing to cancel (most events: a new booking)
     if known:
-        store.cancel_reminders(booking_id=plan.booking_id)
+        uow.reminders.cancel_all(booking_id=plan.booking_id)
         # a reminder already written but not yet sent (an SMS held back by
         # quiet hours, a retry) is stale too
-        store.cancel_messages("booking changed", booking_id=plan.booking_id, message_type="reminder")
+        uow.messages.cancel_all("booking changed", booking_id=plan.booking_id, message_type="reminder")
     if plan.ends_booking:
-        store.save_mark({**mark, "ended": True})
+        uow.marks.save({**mark, "ended": True})
         return []
-    store.save_mark({**mark, "scheduled_by": plan.event_time})
+    uow.marks.save({**mark, "scheduled_by": plan.event_time})
     return plan.reminders
 
 
@@ -148,21 +149,22 @@ def materialise_due_reminders(uow, settings, now, limit=100):
     change, so a reminder is written once however often this runs or crashes.
     A reminder whose booking has already started is dropped (state expired)."""
     with uow:
-        due = uow.store.claim_due_reminders(now, limit)
-        uow.store.load(member_ids={reminder["member_id"] for reminder in due})
+        due = uow.reminders.claim_due(now, limit)
+        uow.preferences.load({reminder["member_id"] for reminder in due})
         for reminder in due:
-            if reminder["starts_at"] <= now:
-                uow.store.set_reminder_state(reminder["id"], "expired")
+            entity = Reminder(reminder)
+            if entity.too_late(now):
+                uow.reminders.update(reminder["id"], **entity.expire())
                 continue
             data = {**reminder["data"], "lead": reminder["kind"]}
-            channels, quiet = channels_for(uow.store, reminder["member_id"], settings)
+            channels, quiet = channels_for(uow, reminder["member_id"], settings)
             for channel in channels:
-                uow.store.add_message(new_message(
+                uow.messages.add(new_message(
                     settings, now, channel=channel, message_type="reminder",
                     dedup_key=f"reminder:{reminder['id']}:{channel}", data=data,
                     member_id=reminder["member_id"], booking_id=reminder["booking_id"],
                     member_quiet=quiet))
-            uow.store.set_reminder_state(reminder["id"], "sent")
+            uow.reminders.update(reminder["id"], **entity.sent())
         uow.commit()
         return len(due)
 
@@ -175,7 +177,7 @@ def queue_login_code(uow, caller, settings, now, phone, code, language):
         row = new_message(settings, now, channel=settings.login_code_channel,
                           message_type="login_code", dedup_key=f"login:{uuid.uuid4()}",
                           data={"code": code, "language": language}, recipient=phone)
-        uow.store.add_message(row)
+        uow.messages.add(row)
         uow.commit()
         return row["id"]
 
@@ -185,7 +187,7 @@ def queue_login_code(uow, caller, settings, now, phone, code, language):
 def get_preferences(uow, caller, settings, member_id):
     access.check_member_access(caller, member_id)
     with uow:
-        prefs = uow.store.get_preferences(member_id)
+        prefs = uow.preferences.get(member_id)
     if prefs is None:
         return {"member_id": member_id, "channels": list(settings.default_channels),
                 "telegram_chat_id": None, "quiet_hours": None, "default": True}
@@ -203,7 +205,7 @@ def set_preferences(uow, caller, now, member_id, channels, telegram_chat_id=None
     row = {"member_id": member_id, "channels": list(dict.fromkeys(channels)),
            "telegram_chat_id": telegram_chat_id, "quiet_hours": quiet_hours, "updated_at": now}
     with uow:
-        uow.store.save_preferences(row)
+        uow.preferences.save(row)
         uow.commit()
     return {**row, "default": False}
 
@@ -212,25 +214,23 @@ def list_messages(uow, caller, member_id, limit=50, offset=0):
     """A member's delivery log."""
     access.check_member_access(caller, member_id)
     with uow:
-        return uow.store.list_messages(member_id=member_id, limit=limit, offset=offset)
+        return uow.messages.newest(member_id=member_id, limit=limit, offset=offset)
 
 
 def list_dead_messages(uow, caller, limit=50, offset=0):
     """For staff: messages that could not be delivered after every try."""
     access.check_handles_dead_messages(caller)
     with uow:
-        return uow.store.list_messages(status="dead", limit=limit, offset=offset)
+        return uow.messages.newest(status="dead", limit=limit, offset=offset)
 
 
 def retry_dead_message(uow, caller, now, message_id):
     """Staff put a dead message back in the queue (after fixing a contact, say)."""
     access.check_handles_dead_messages(caller)
     with uow:
-        message = uow.store.get_message(message_id)
+        message = uow.messages.get(message_id)
         if message is None:
             raise NotFound("no such message", entity="message", id=message_id)
-        if message["status"] != "dead" or message["message_type"] == "login_code":
-            raise Conflict("only a dead message can be retried", status=message["status"])
-        uow.store.update_message(message_id, status="queued", attempts=0, next_attempt_at=now)
+        uow.messages.update(message_id, **Message(message).retry(now))
         uow.commit()
-        return {**message, "status": "queued", "attempts": 0, "next_attempt_at": now}
+        return message

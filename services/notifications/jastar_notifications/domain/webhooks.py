@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from jastar_common.errors import Conflict, InvalidInput
 
 from . import access
+from .model import QUEUED, WebhookDelivery
 
 SECRET_PREFIX = "whsec_"
 # CloudEvents' structured mode: the body is the whole event, data inside it
@@ -135,7 +136,7 @@ def create_subscription(uow, box, now, caller, url, event_types, description=Non
            "secret": box.encrypt(secret), "description": description, "active": True,
            "disabled_reason": None, "created_at": now}
     with uow:
-        uow.store.add_subscription(row)
+        uow.subscriptions.add(row)
         uow.commit()
     return {**row, "secret": secret}  # the only time it is shown
 
@@ -143,39 +144,37 @@ def create_subscription(uow, box, now, caller, url, event_types, description=Non
 def list_subscriptions(uow, caller):
     owner = None if caller.is_privileged else access.webhook_owner(caller)
     with uow:
-        return uow.store.list_subscriptions(owner=owner)
+        return uow.subscriptions.owned(owner=owner)
 
 
 def delete_subscription(uow, caller, subscription_id):
     access.webhook_owner(caller)
     with uow:
-        access.check_webhook_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
-        uow.store.delete_subscription(subscription_id)
+        access.check_webhook_owner(caller, uow.subscriptions.get(subscription_id), obj_id=subscription_id)
+        uow.deliveries.delete_all(subscription_id)
+        uow.subscriptions.delete(subscription_id)
         uow.commit()
 
 
 def list_deliveries(uow, caller, subscription_id, limit=50, offset=0):
     access.webhook_owner(caller)
     with uow:
-        access.check_webhook_owner(caller, uow.store.get_subscription(subscription_id), obj_id=subscription_id)
-        return uow.store.list_deliveries(subscription_id, limit, offset)
+        access.check_webhook_owner(caller, uow.subscriptions.get(subscription_id), obj_id=subscription_id)
+        return uow.deliveries.newest(subscription_id, limit, offset)
 
 
 def replay_delivery(uow, caller, now, delivery_id):
     """Send a delivery again, with the same webhook-id (receivers dedup by it)."""
     access.webhook_owner(caller)
     with uow:
-        delivery = uow.store.get_delivery(delivery_id)
-        subscription = delivery and uow.store.get_subscription(delivery["subscription_id"])
+        delivery = uow.deliveries.get(delivery_id)
+        subscription = delivery and uow.subscriptions.get(delivery["subscription_id"])
         access.check_webhook_owner(caller, subscription, "delivery", delivery_id)
         if not subscription["active"]:
             raise Conflict("the subscription is disabled", reason=subscription["disabled_reason"])
-        if delivery["status"] == "sending":
-            raise Conflict("the delivery is being sent now")
-        uow.store.update_delivery(delivery_id, status="queued", attempts=0, next_attempt_at=now,
-                                  last_error=None)
+        uow.deliveries.update(delivery_id, **WebhookDelivery(delivery).replay(now))
         uow.commit()
-        return {**delivery, "status": "queued", "attempts": 0, "next_attempt_at": now}
+        return delivery
 
 
 def take_event(uow, envelope, now):
@@ -188,7 +187,7 @@ def take_events(uow, envelopes, now, traced=lambda envelope: nullcontext()):
     batch of events in one transaction, each event once (inbox); nothing
     when none is wanted. `traced`: see services.take_events."""
     with uow:
-        subscriptions = uow.store.list_subscriptions(active_only=True)
+        subscriptions = uow.subscriptions.owned(active_only=True)
         wanted = {envelope.id: [s for s in subscriptions if matches(s["event_types"], envelope.type)]
                   for envelope in envelopes}
         envelopes = [envelope for envelope in envelopes if wanted[envelope.id]]
@@ -208,16 +207,16 @@ def take_events(uow, envelopes, now, traced=lambda envelope: nullcontext()):
         for envelope in fresh:
             with traced(envelope):
                 for subscription in wanted[envelope.id]:
-                    written += _deliver(uow.store, subscription, envelope, now)
+                    written += _deliver(uow, subscription, envelope, now)
         uow.commit()
         return written
 
 
-def _deliver(store, subscription, envelope, now):
+def _deliver(uow, subscription, envelope, now):
     webhook_id = str(uuid.uuid4())
-    return store.add_delivery({
+    return uow.deliveries.add({
         "id": webhook_id, "subscription_id": subscription["id"], "event_id": envelope.id,
         "event_type": envelope.type, "body": cloud_event(webhook_id, envelope),
-        "status": "queued", "attempts": 0, "next_attempt_at": now, "lease_until": None,
+        "status": QUEUED, "attempts": 0, "next_attempt_at": now, "lease_until": None,
         "last_status_code": None, "last_error": None, "response_ms": None,
         "created_at": now, "sent_at": None})

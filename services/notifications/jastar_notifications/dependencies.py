@@ -12,7 +12,7 @@ from nameko.exceptions import BadRequest
 from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
 from nameko.rpc import ServiceRpc
 
-from jastar_common.clock import utcnow
+from jastar_common.clock import clock_of
 from jastar_common.config import setting
 from jastar_common.dependencies import database_of
 from jastar_common.errors import InvalidInput, NotAllowed, NotFound
@@ -40,7 +40,8 @@ def settings_of(container):
 class MessageSending(ServiceRpc):
     """Each worker gets a MessageSender: the channels, built once at setup,
     and the registry (this provider's own RPC client) as a directory of
-    contacts and names kept for that worker's run only."""
+    contacts and names kept for that worker's run only; the time is the
+    service's Clock."""
 
     def __init__(self, **kwargs):
         super().__init__("registry", **kwargs)
@@ -53,7 +54,7 @@ class MessageSending(ServiceRpc):
         settings = settings_of(self.container)
         directory = RegistryDirectory(super().get_dependency(worker_ctx), settings.registry_timeout)
         return MessageSender(database_of(self.container).unit_of_work, self.channels, directory,
-                             settings.intake, settings.sending, utcnow)
+                             settings.intake, settings.sending, clock_of(self.container))
 
 
 class WebhookSending(DependencyProvider):
@@ -72,7 +73,7 @@ class WebhookSending(DependencyProvider):
             # webhook hosts, at registration and before each POST
             self.resolver = resolver_within(settings.resolve_seconds)
         return WebhookSender(database_of(self.container).unit_of_work, self.box, self.http,
-                             self.resolver, settings.sending, utcnow)
+                             self.resolver, settings.sending, clock_of(self.container))
 
 
 def resolver_within(seconds):

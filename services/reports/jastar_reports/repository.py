@@ -1,5 +1,6 @@
-"""The reports repositories (one per table, on the shared base; rows go in
-and out as plain dicts) and the unit of work."""
+"""The reports repositories (one per table, on the shared base; facts go in
+as the model's entities, rows come out as plain dicts for the figures) and
+the unit of work."""
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -9,6 +10,7 @@ from jastar_common.repository import Repository
 from jastar_common.uow import SqlUnitOfWork
 
 from .domain.figures import SERVED
+from .domain.model import BookingFact, WaitlistFact
 from .models import booking_facts, member_facts, rebuilds, registry_copies, waitlist_facts
 
 CHUNK = 500  # ids per IN (...) list
@@ -32,9 +34,6 @@ class _UpsertRepository(Repository):
             index_elements=keys, set_={c: statement.excluded[c] for c in rows[0] if c not in keys},
             where=newer), rows)
 
-    def _in_period(self, date_from, date_to, centre_ids):
-        return self.find(self.c.day >= date_from, self.c.day <= date_to, self.c.centre_id.in_(centre_ids))
-
 
 class CopyRepository(_UpsertRepository):
     """Reports' copy of registry data: (kind, obj_id) -> the latest snapshot."""
@@ -53,17 +52,26 @@ class CopyRepository(_UpsertRepository):
         return [{**row.data, "id": row.obj_id} for row in rows]
 
 
-class BookingFactRepository(_UpsertRepository):
-    entity = booking_facts
-    key = "booking_id"
+class _FactRepository(_UpsertRepository):
+    """Booking or waitlist facts: one row per object, the snapshot its model
+    keeps (`supersedes`)."""
+    fact = None  # the model's class
 
-    def put(self, rows):
-        """Unless a newer state (changed_at, then rank) is there already; one
-        row per booking."""
-        self._put_newer(["booking_id"], rows, ["changed_at", "rank"])
+    def put(self, facts):
+        """Each fact unless the stored one is as new or newer (`ORDER` and
+        the rank, as the model compares them), in one statement: concurrent
+        handlers of one object's events cannot put an older state over a
+        newer one. One fact per object (model.latest)."""
+        self._put_newer([self.fact.KEY], [fact.row() for fact in facts], list(self.fact.ORDER))
 
     def in_period(self, date_from, date_to, centre_ids):
-        return self._in_period(date_from, date_to, centre_ids)
+        return self.find(self.c.day >= date_from, self.c.day <= date_to, self.c.centre_id.in_(centre_ids))
+
+
+class BookingFactRepository(_FactRepository):
+    entity = booking_facts
+    fact = BookingFact
+    key = fact.KEY
 
     def first_visits(self, member_hashes):
         """{hash: the member's earliest served booking (booking_id, day, centre_id)}."""
@@ -81,27 +89,21 @@ class BookingFactRepository(_UpsertRepository):
         return out
 
 
-class WaitlistFactRepository(_UpsertRepository):
+class WaitlistFactRepository(_FactRepository):
     entity = waitlist_facts
-    key = "entry_id"
-
-    def put(self, rows):
-        """Unless a newer state (changed_at, then rank) is there already."""
-        self._put_newer(["entry_id"], rows, ["changed_at", "rank"])
-
-    def in_period(self, date_from, date_to, centre_ids):
-        return self._in_period(date_from, date_to, centre_ids)
+    fact = WaitlistFact
+    key = fact.KEY
 
 
 class MemberFactRepository(_UpsertRepository):
     entity = member_facts
     key = "member_hash"
 
-    def put(self, row):
-        """The newest snapshot's district (kept when it has none, as erasure
-        events) and status; the earliest registration time seen (an update
-        may arrive before the registration)."""
-        statement = self._insert().values(**row)
+    def put(self, fact):
+        """MemberFact.kept_over, in one statement: the newest snapshot's
+        district (kept when it has none, as erasure events) and status; the
+        earliest registration time seen."""
+        statement = self._insert().values(**fact.row())
         new, old = statement.excluded, self.c
         newer = new.changed_at > old.changed_at
         earlier = new.registered_at < old.registered_at

@@ -101,15 +101,15 @@ class MemberFactRepository(_UpsertRepository):
 
     def put(self, fact):
         """MemberFact.kept_over, in one statement: the newest snapshot's
-        district (kept when it has none, as erasure events) and status; the
-        earliest registration time seen."""
+        status and district (the other's when it has none, as erasure
+        events); the earliest registration time seen."""
         statement = self._insert().values(**fact.row())
         new, old = statement.excluded, self.c
         newer = new.changed_at > old.changed_at
         earlier = new.registered_at < old.registered_at
         self.session.execute(statement.on_conflict_do_update(index_elements=["member_hash"], set_={
             "district_id": case((newer, func.coalesce(new.district_id, old.district_id)),
-                                else_=old.district_id),
+                                else_=func.coalesce(old.district_id, new.district_id)),
             "status": case((newer, new.status), else_=old.status),
             "changed_at": case((newer, new.changed_at), else_=old.changed_at),
             "registered_at": case((earlier, new.registered_at), else_=old.registered_at),

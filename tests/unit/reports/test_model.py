@@ -79,6 +79,7 @@ def test_a_member_keeps_the_newest_status_its_last_district_and_the_first_regist
     erased = member("erased", MONDAY + H, district_id=None)
     kept = erased.kept_over(registered)
     assert (kept.status, kept.district_id, kept.registered_at) == ("erased", "karasai", MONDAY)
+    assert registered.kept_over(erased) == kept                      # whichever comes first
     assert erased.kept_over(None).kept_over(registered) == kept
     early_update = member("active", MONDAY - H, district_id="konaev", registered_at=MONDAY + H)
     assert early_update.kept_over(registered) == registered          # older, registered later: nothing

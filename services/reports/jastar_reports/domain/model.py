@@ -152,17 +152,15 @@ class MemberFact:
         return local_date(self.registered_at)
 
     def kept_over(self, stored):
-        """The newer snapshot's status and district (the stored district when
-        the newer names none); the earliest registration time seen (an update
-        may arrive before the registration). On equal times the stored one's."""
+        """The newer snapshot's status and district (the other's district
+        when the newer names none, as an erasure); the earliest registration
+        time seen (an update may arrive before the registration). On equal
+        times the stored one's. Either order gives the same."""
         if stored is None:
             return self
-        if self.changed_at > stored.changed_at:
-            newest = replace(self, district_id=stored.district_id if self.district_id is None
-                             else self.district_id)
-        else:
-            newest = stored
-        return replace(newest, registered_at=min(self.registered_at, stored.registered_at))
+        newer, older = (self, stored) if self.changed_at > stored.changed_at else (stored, self)
+        return replace(newer, district_id=older.district_id if newer.district_id is None else newer.district_id,
+                       registered_at=min(self.registered_at, stored.registered_at))
 
     def row(self):
         return {**vars(self), "day": self.day}

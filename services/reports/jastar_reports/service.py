@@ -57,12 +57,13 @@ class ReportsService(JastarService):
         """One report (see domain/figures.REPORTS) for the caller's centres;
         `export` suppresses counts below 5."""
         query = load(schemas.ReportQuerySchema(), query)
-        return reports.build(self.db.unit_of_work(), self.caller, name, query,
-                             self.settings, export=bool(export), now=self.now())
+        answer = reports.build(self.db.unit_of_work(), self.caller, name, query, self.settings, self.now(),
+                               export=bool(export))
+        return schemas.ANSWERS[name]().dump(answer)
 
     @api
     def list_reports(self):
-        return reports.available()
+        return schemas.ReportInfoSchema(many=True).dump(reports.available())
 
     # a new database reads everything from the owners once
 

@@ -11,24 +11,19 @@ from jastar_common.errors import InvalidInput, NotAllowed
 from jastar_reports.domain import facts, rebuild, reports
 from jastar_reports.domain.figures import REPORTS
 
-from .world import ADMIN, HASHER, MONDAY, SETTINGS, WEEK, Booking, apply_all, event, registry_events, scenario, store
+from .world import (
+    ADMIN, HASHER, MONDAY, NOW, SETTINGS, WEEK, Booking, apply_all, event, registry_events, scenario, store,
+)
 
 H = timedelta(hours=1)
 
 
 def figures(uow_factory, name, caller=ADMIN, query=WEEK, export=False):
-    return reports.build(uow_factory(), caller, name, query, SETTINGS, export=export)["rows"]
+    return reports.build(uow_factory(), caller, name, query, SETTINGS, NOW, export=export)["rows"]
 
 
 def all_figures(uow_factory):
     return {name: figures(uow_factory, name) for name in REPORTS}
-
-
-@pytest.fixture
-def live(tmp_path):
-    uow_factory = store(tmp_path / "live.db")
-    apply_all(uow_factory, scenario()[0])
-    return uow_factory
 
 
 def by(rows, **match):
@@ -217,7 +212,7 @@ def test_bad_periods_and_unknown_names_are_refused(live):
     with pytest.raises(InvalidInput):
         figures(live, "overview", query={**WEEK, "centre_id": "nowhere"})
     with pytest.raises(InvalidInput):
-        reports.build(live(), ADMIN, "everything", WEEK, SETTINGS)
+        reports.build(live(), ADMIN, "everything", WEEK, SETTINGS, NOW)
 
 
 def test_events_applied_in_batches_give_the_same_figures(tmp_path, live):

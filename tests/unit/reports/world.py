@@ -21,6 +21,7 @@ WEEK = {"from": date(2026, 3, 2), "to": date(2026, 3, 8), "centre_id": None, "di
 H = timedelta(hours=1)
 # Monday 2 March 2026 (no public holiday that week), 10:00 in Almaty = 05:00 UTC
 MONDAY = datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)
+NOW = MONDAY + timedelta(days=7, hours=-1)  # when reports on WEEK are made: Monday 9 March, 09:00 in Almaty
 
 
 def store(path):

@@ -3,7 +3,6 @@ figures, and for exports the suppression of small counts."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jastar_common.clock import utcnow
 from jastar_common.errors import InvalidInput
 
 from . import access, figures
@@ -75,9 +74,9 @@ def suppress(rows, report):
     return out
 
 
-def build(uow, caller, name, query, settings, export=False, now=None):
-    """{"report", "from", "to", "generated_at", "suppressed", "columns", "rows"};
-    `now` is when it is generated (the service's clock)."""
+def build(uow, caller, name, query, settings, now, export=False):
+    """{"report", "from", "to", "generated_at", "suppressed", "columns", "rows"}
+    (schemas.ANSWERS[name]); `now` is when it is generated (the service's clock)."""
     report = figures.REPORTS.get(name)
     if report is None:
         raise InvalidInput("unknown report", fields={"report": [f"one of {', '.join(figures.REPORTS)}"]})
@@ -85,8 +84,7 @@ def build(uow, caller, name, query, settings, export=False, now=None):
         scope = resolve(caller, query, uow.copies.all)
         rows = report.build(uow, scope, settings)
     return {
-        "report": name, "from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(),
-        "generated_at": (now or utcnow()).isoformat(),
+        "report": name, "from": scope.date_from, "to": scope.date_to, "generated_at": now,
         "suppressed": export, "columns": list(report.columns),
         "rows": suppress(rows, report) if export else rows,
     }

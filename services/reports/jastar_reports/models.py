@@ -1,8 +1,9 @@
 """Reports tables: the facts every figure is derived from.
 
-One row per booking, waitlist entry and member, holding its latest known
-state (the newest `changed_at` wins, in one conditional upsert, so two
-events of one booking handled at once cannot lose the newer), and the
+One row per booking, waitlist entry and member (the entities of
+domain/model.py), holding its latest known state (the model's rule, in one
+conditional upsert, so two events of one booking handled at once cannot lose
+the newer), and the
 registry objects reports are grouped by. Figures are computed from these rows, never kept as running
 totals: an event delivered twice, or after a newer one, changes nothing.
 Members appear only as a keyed hash."""

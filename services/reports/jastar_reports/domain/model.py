@@ -27,14 +27,25 @@ def parse_time(value, fallback=None):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Snapshot:
-    """One object's state as of `changed_at`; subclasses name their key,
-    their rank table and the time their `day` is the local date of."""
+    """One object's state as of `changed_at`, a member's at a centre and a
+    resource; a subclass names its key field, its rank table and the time
+    its `day` is the local date of."""
     KEY: ClassVar[str]
     RANKS: ClassVar[dict]
     DAY_OF: ClassVar[str]
     ORDER: ClassVar[tuple] = ("changed_at", "rank")  # compared in this order, here and in SQL
+
+    state: str
+    centre_id: str
+    resource_id: str
+    member_hash: str
+    changed_at: datetime
+
+    def __init_subclass__(cls, key, ranks, day_of, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.KEY, cls.RANKS, cls.DAY_OF = key, ranks, day_of
 
     @property
     def key(self):
@@ -67,23 +78,14 @@ class _Snapshot:
         return {**vars(self), "day": self.day, "rank": self.rank}
 
 
-@dataclass(frozen=True)
-class BookingFact(_Snapshot):
+@dataclass(frozen=True, kw_only=True)
+class BookingFact(_Snapshot, key="booking_id", ranks=BOOKING_RANK, day_of="starts_at"):
     """A booking, counted on the local day it starts."""
-    KEY: ClassVar[str] = "booking_id"
-    RANKS: ClassVar[dict] = BOOKING_RANK
-    DAY_OF: ClassVar[str] = "starts_at"
-
     booking_id: str
     kind: str
-    state: str
-    centre_id: str
-    resource_id: str
-    member_hash: str
     starts_at: datetime
     ends_at: datetime
     requested_at: datetime
-    changed_at: datetime
     service_id: str | None = None
     programme_id: str | None = None
     age_band: str | None = None
@@ -102,20 +104,11 @@ class BookingFact(_Snapshot):
             age_band=data.get("age_band"))
 
 
-@dataclass(frozen=True)
-class WaitlistFact(_Snapshot):
+@dataclass(frozen=True, kw_only=True)
+class WaitlistFact(_Snapshot, key="entry_id", ranks=WAITLIST_RANK, day_of="joined_at"):
     """A waitlist entry, counted on the local day it joined."""
-    KEY: ClassVar[str] = "entry_id"
-    RANKS: ClassVar[dict] = WAITLIST_RANK
-    DAY_OF: ClassVar[str] = "joined_at"
-
     entry_id: str
-    state: str
-    centre_id: str
-    resource_id: str
-    member_hash: str
     joined_at: datetime
-    changed_at: datetime
 
     @classmethod
     def from_event(cls, data, hasher, event_time=None):

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from jastar_common.ages import BAND_NAMES
 from jastar_common.caller import Caller
+from jastar_common.clock import utcnow
 from jastar_common.database import make_engine, make_session_factory
 from jastar_common.envelope import Envelope
 from jastar_common.migrations import upgrade_head
@@ -182,7 +183,7 @@ def main():
         for name in REPORTS:
             began = time.perf_counter()
             rows = reports.build(ReportsUnitOfWork(factory, "reports"), Caller("admin", "bench"), name, query,
-                                 ReportsSettings())["rows"]
+                                 ReportsSettings(), utcnow())["rows"]
             print(f"  report {name:<14} over the year: {time.perf_counter() - began:6.2f} s, {len(rows)} rows")
         engine.dispose()
     finally:

@@ -33,7 +33,7 @@ def test_a_place_closes_once_and_for_good():
 
 
 @pytest.mark.parametrize("before, after", [("planned", "open"), ("open", "planned"), ("open", "closed"),
-                                           ("planned", "planned")])
+                                           ("planned", "closed"), ("planned", "planned")])
 def test_open_and_planned_places_may_move(before, after):
     centre(before).check_move(after)
 

@@ -9,8 +9,15 @@ from jastar_common.clock import utcnow
 from jastar_common.errors import Conflict, NotFound
 
 STATUSES = ("planned", "open", "closed")
-# a planned place opens (or is postponed again); closing is for good
-TRANSITIONS = {"planned": {"open", "closed"}, "open": {"planned", "closed"}, "closed": set()}
+# a planned place opens (or is postponed again); closing is for good. The
+# table's form is every service's (jastar_common.transitions)
+TRANSITIONS = {
+    ("open", "planned"): "open",
+    ("postpone", "open"): "planned",
+    ("close", "planned"): "closed",
+    ("close", "open"): "closed",
+}
+MOVES = {"open": "open", "planned": "postpone", "closed": "close"}  # status asked -> action
 SPACE_KINDS = ("recording_studio", "podcast_zone", "coworking", "sewing_workshop", "hall",
                "consultation_room")
 SINGLE_BOOKING_SPACES = ("recording_studio", "podcast_zone")  # one booking at a time
@@ -33,15 +40,15 @@ class Listed:
     def check_move(self, status):
         """A status change an update asks for, checked against TRANSITIONS."""
         self.check_changeable()
-        if status != self.status and status not in TRANSITIONS[self.status]:
+        if status != self.status and (MOVES.get(status), self.status) not in TRANSITIONS:
             raise Conflict(f"{self.KIND} {self.id} cannot go from {self.status} to {status}",
                            entity=self.KIND, id=self.id)
 
     def close(self, when):
         """True when this closed it; closing a closed one changes nothing."""
-        if self.status == "closed":
+        if ("close", self.status) not in TRANSITIONS:
             return False
-        self.status, self.updated_at = "closed", when
+        self.status, self.updated_at = TRANSITIONS["close", self.status], when
         return True
 
 
@@ -213,7 +220,7 @@ class Session(Listed):
 # Target groups a member may declare (the programmes' target_group uses them).
 CATEGORIES = ("young_women_and_mothers", "student", "job_seeker", "young_parent", "disability")
 MEMBER_STATUSES = ("active", "erased")
-MEMBER_TRANSITIONS = {"active": {"erased"}, "erased": set()}
+MEMBER_TRANSITIONS = {("erase", "active"): "erased"}
 
 # What erasure wipes; none of it may ever appear in an event.
 PERSONAL_FIELDS = ("full_name", "birth_date", "phone", "email", "telegram",
@@ -268,11 +275,11 @@ class Member:
     def erase(self, when):
         """Wipe every personal field, keeping id and district for statistics.
         True when this erased them; erasing an erased member changes nothing."""
-        if "erased" not in MEMBER_TRANSITIONS[self.status]:
+        if ("erase", self.status) not in MEMBER_TRANSITIONS:
             return False
         for name in PERSONAL_FIELDS:
             setattr(self, name, None)
         self.categories = []
-        self.status = "erased"
+        self.status = MEMBER_TRANSITIONS["erase", self.status]
         self.erased_at = self.updated_at = when
         return True

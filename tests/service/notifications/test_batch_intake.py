@@ -50,7 +50,7 @@ def test_duplicates_in_a_batch_and_across_batches_write_nothing(start_world, amq
     first, second, third = confirmations(3)
     duplicates = inbox_duplicates()
     queued_before_start(amqp_uri, [first, second, first])
-    world = start_world(**ONE_BATCH)
+    world = start_world(**{**ONE_BATCH, "EVENT_BATCH_SIZE": 3})  # full at 3: no 2 s wait
     assert wait_for(lambda: inbox_duplicates() == duplicates + 1)  # in the batch
     world.wait_messages("1=1", 2)
     world.publish(second)
@@ -70,7 +70,9 @@ def test_a_poison_event_goes_to_the_dead_letters_and_the_rest_of_its_batch_commi
     poison.data["starts_at"] = "not a time"
     events.insert(N // 2, poison)
     queued_before_start(amqp_uri, events)
-    world = start_world(**{**ONE_BATCH, "EVENT_BATCH_SIZE": N + 1, "EVENT_MAX_ATTEMPTS": 2})
+    # a retried poison event comes back alone: its batch waits 0.2 s, not 2
+    world = start_world(**{**ONE_BATCH, "EVENT_BATCH_SIZE": N + 1, "EVENT_BATCH_WAIT_MS": 200,
+                           "EVENT_MAX_ATTEMPTS": 2})
     world.wait_messages("status = 'sent'", N)
     assert wait_for(lambda: len(list_dead_letters(QUEUE, uri=amqp_uri)) == 1)
     [dead] = list_dead_letters(QUEUE, uri=amqp_uri)

@@ -18,6 +18,7 @@ ALGORITHM = "HS256"
 AUDIENCE = "jastar-hub"
 ISSUER = "jastar-gateway"
 ANONYMOUS = Caller(NOBODY)
+TIMES = ("verify_exp", "verify_iat", "verify_nbf")  # checked at the service's clock instead
 
 
 def issue_token(settings, subject, role, now, centre_ids=(), ttl=None):
@@ -29,16 +30,31 @@ def issue_token(settings, subject, role, now, centre_ids=(), ttl=None):
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM), int(ttl.total_seconds())
 
 
-def caller_from_token(settings, token):
+def caller_from_token(settings, token, now):
+    """The token's caller, if it verifies and is valid at `now`: its times
+    (iat, exp, and nbf if any) are judged by the service's clock, not the
+    JWT library's wall clock."""
     try:
         claims = jwt.decode(token, settings.jwt_secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud"]})
+                            issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud"],
+                                                    **dict.fromkeys(TIMES, False)})
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"invalid token: {exc.__class__.__name__}") from None
+    _check_times(claims, now.timestamp())
     role = claims.get("role")
     if role not in TOKEN_ROLES:
         raise Unauthenticated("invalid token: unknown role")
     return Caller(role, claims["sub"], tuple(claims.get("centre_ids") or ()))
+
+
+def _check_times(claims, now):
+    times = {name: claims.get(name) for name in ("iat", "nbf", "exp")}
+    if any(type(value) not in (int, float) for value in times.values() if value is not None):
+        raise Unauthenticated("invalid token: DecodeError")
+    if times["iat"] > now or (times["nbf"] is not None and times["nbf"] > now):
+        raise Unauthenticated("invalid token: ImmatureSignatureError")
+    if times["exp"] <= now:
+        raise Unauthenticated("invalid token: ExpiredSignatureError")
 
 
 def caller_from_api_key(settings, key, check_integrator_key):
@@ -51,7 +67,7 @@ def caller_from_api_key(settings, key, check_integrator_key):
     return Caller("integrator", key_id)
 
 
-def identify(settings, headers, check_integrator_key):
+def identify(settings, headers, check_integrator_key, now):
     """The Caller for a request's headers (ANONYMOUS when it presents nothing)."""
     authorization = headers.get("Authorization", "")
     api_key = headers.get("X-Api-Key", "")
@@ -59,7 +75,7 @@ def identify(settings, headers, check_integrator_key):
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("use Authorization: Bearer <token>")
-        return caller_from_token(settings, token.strip())
+        return caller_from_token(settings, token.strip(), now)
     if api_key:
         return caller_from_api_key(settings, api_key, check_integrator_key)
     return ANONYMOUS

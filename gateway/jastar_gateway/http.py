@@ -255,7 +255,8 @@ class JsonRoute(HttpRequestHandler):
         return response
 
     def _admit(self, request):
-        caller = auth.identify(self.gatekeeper.settings, request.headers, self.gatekeeper.check_integrator_key)
+        caller = auth.identify(self.gatekeeper.settings, request.headers, self.gatekeeper.check_integrator_key,
+                               self.gatekeeper.now())
         self.gatekeeper.check_account_active(caller)
         request.environ["jastar.caller"] = caller
         client = caller.id or request.remote_addr or "unknown"

@@ -55,13 +55,13 @@ def unsigned(payload):
 def test_a_member_token_round_trips():
     token, ttl = auth.issue_token(settings(), "member-1", "member", utcnow())
     assert ttl == 3600
-    assert auth.caller_from_token(settings(), token) == Caller("member", "member-1", ())
+    assert auth.caller_from_token(settings(), token, utcnow()) == Caller("member", "member-1", ())
 
 
 def test_a_staff_token_carries_its_centres():
     token, _ = auth.issue_token(settings(), "staff-1", "staff", utcnow(), ["karasai-yrc"],
                                 ttl=timedelta(minutes=2))
-    assert auth.caller_from_token(settings(), token) == Caller("staff", "staff-1", ("karasai-yrc",))
+    assert auth.caller_from_token(settings(), token, utcnow()) == Caller("staff", "staff-1", ("karasai-yrc",))
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "HS256"
     body = jwt.decode(token, options={"verify_signature": False})
@@ -71,7 +71,7 @@ def test_a_staff_token_carries_its_centres():
 
 def test_an_admin_token_round_trips():
     token, _ = auth.issue_token(settings(), "admin-1", "admin", utcnow())
-    assert auth.caller_from_token(settings(), token) == Caller("admin", "admin-1", ())
+    assert auth.caller_from_token(settings(), token, utcnow()) == Caller("admin", "admin-1", ())
 
 
 def test_a_token_is_issued_at_the_time_it_is_given():
@@ -119,6 +119,7 @@ TAMPERED = {
     "no audience": lambda: signed(claims(aud=None)),
     "no sub": lambda: signed(claims(sub=None)),
     "no exp": lambda: signed(claims(exp=None)),
+    "exp not a number": lambda: signed(claims(exp="tomorrow")),
     "no iat": lambda: signed(claims(iat=None)),
     "role root": lambda: signed(claims(role="root")),
     "role integrator": lambda: signed(claims(role="integrator")),
@@ -131,10 +132,18 @@ TAMPERED = {
 }
 
 
+def test_a_token_expires_at_the_services_clock_not_the_wall_clock():
+    issued = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)  # a day the wall clock is not at
+    token, ttl = auth.issue_token(settings(), "member-1", "member", issued)
+    assert auth.caller_from_token(settings(), token, issued + timedelta(seconds=ttl - 1)).id == "member-1"
+    with pytest.raises(auth.Unauthenticated, match="ExpiredSignatureError"):
+        auth.caller_from_token(settings(), token, issued + timedelta(seconds=ttl))
+
+
 @pytest.mark.parametrize("case", sorted(TAMPERED))
 def test_a_tampered_token_is_unauthenticated(case):
     with pytest.raises(auth.Unauthenticated):
-        auth.caller_from_token(settings(), TAMPERED[case]())
+        auth.caller_from_token(settings(), TAMPERED[case](), utcnow())
 
 
 # --- identify: which credential, and broken ones are never anonymous ---------------
@@ -144,23 +153,25 @@ def no_integrators(key):
 
 
 def test_nothing_presented_is_anonymous():
-    assert auth.identify(settings(), {}, no_integrators) is auth.ANONYMOUS
+    assert auth.identify(settings(), {}, no_integrators, utcnow()) is auth.ANONYMOUS
 
 
 @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", "garbage"])
 def test_a_malformed_authorization_header_is_unauthenticated(header):
     with pytest.raises(auth.Unauthenticated):
-        auth.identify(settings(), {"Authorization": header}, no_integrators)
+        auth.identify(settings(), {"Authorization": header}, no_integrators, utcnow())
 
 
 def test_a_bearer_token_identifies_its_subject():
     token, _ = auth.issue_token(settings(), "member-9", "member", utcnow())
-    assert auth.identify(settings(), {"Authorization": f"Bearer {token}"}, no_integrators).id == "member-9"
+    headers = {"Authorization": f"Bearer {token}"}
+    assert auth.identify(settings(), headers, no_integrators, utcnow()).id == "member-9"
 
 
 def test_the_admin_key_is_the_bootstrap_admin(monkeypatch):
     monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
-    assert auth.identify(settings(), {"X-Api-Key": "the-admin-key"}, no_integrators) == Caller("admin", "bootstrap-admin")
+    assert auth.identify(settings(), {"X-Api-Key": "the-admin-key"}, no_integrators, utcnow()) == \
+        Caller("admin", "bootstrap-admin")
 
 
 def test_an_integrator_key_is_checked_by_the_callback(monkeypatch):
@@ -171,23 +182,24 @@ def test_an_integrator_key_is_checked_by_the_callback(monkeypatch):
         seen.append(key)
         return "key-1" if key == "jh_key-1.secret" else None
 
-    assert auth.identify(settings(), {"X-Api-Key": "jh_key-1.secret"}, check) == Caller("integrator", "key-1")
+    assert auth.identify(settings(), {"X-Api-Key": "jh_key-1.secret"}, check, utcnow()) == Caller("integrator", "key-1")
     with pytest.raises(auth.Unauthenticated):
-        auth.identify(settings(), {"X-Api-Key": "jh_key-1.wrong"}, check)
+        auth.identify(settings(), {"X-Api-Key": "jh_key-1.wrong"}, check, utcnow())
     with pytest.raises(auth.Unauthenticated):
-        auth.identify(settings(), {"X-Api-Key": "the-admin-key-but-longer"}, check)
+        auth.identify(settings(), {"X-Api-Key": "the-admin-key-but-longer"}, check, utcnow())
     assert seen == ["jh_key-1.secret", "jh_key-1.wrong", "the-admin-key-but-longer"]
 
 
 def test_no_admin_key_configured_means_no_bootstrap_admin(monkeypatch):
     monkeypatch.delenv("ADMIN_API_KEY", raising=False)
     with pytest.raises(auth.Unauthenticated):
-        auth.identify(settings(), {"X-Api-Key": "anything"}, no_integrators)
+        auth.identify(settings(), {"X-Api-Key": "anything"}, no_integrators, utcnow())
 
 
 def test_a_tampered_token_wins_over_a_valid_api_key(monkeypatch):
     """A broken credential is never ignored in favour of another one."""
     monkeypatch.setenv("ADMIN_API_KEY", "the-admin-key")
     with pytest.raises(auth.Unauthenticated):
-        auth.identify(settings(), {"Authorization": "Bearer garbage", "X-Api-Key": "the-admin-key"}, no_integrators)
+        auth.identify(settings(), {"Authorization": "Bearer garbage", "X-Api-Key": "the-admin-key"},
+                      no_integrators, utcnow())
 

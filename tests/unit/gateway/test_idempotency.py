@@ -64,7 +64,7 @@ def world(monkeypatch):
             return url_map
 
     monkeypatch.setattr(HttpRequestHandler, "handle_request", run_handler)
-    monkeypatch.setattr("jastar_gateway.auth.identify", lambda settings, headers, check: member(headers))
+    monkeypatch.setattr("jastar_gateway.auth.identify", lambda settings, headers, check, now: member(headers))
     return Client(ProblemWsgiApp(Server())), book, cancel
 
 

@@ -282,9 +282,6 @@ class SubscriptionRepository(_Rows):
             where.append(self.c.active.is_(True))
         return self.find(*where, order_by=(self.c.created_at,))
 
-    def disable(self, subscription_id, reason):
-        self.update(subscription_id, active=False, disabled_reason=reason)
-
     def delete(self, subscription_id):
         self.session.execute(delete(self.entity).where(self.c.id == subscription_id))
 

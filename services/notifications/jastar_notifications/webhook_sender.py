@@ -11,7 +11,7 @@ import requests
 from jastar_common.tracing import SpanKind, continued, current_traceparent
 
 from .domain import webhooks
-from .domain.model import WebhookDelivery
+from .domain.model import WebhookDelivery, WebhookSubscription
 from .sending import backoff
 
 
@@ -54,7 +54,7 @@ class WebhookSender:
             return self._post_traced(delivery, subscription)
 
     def _post_traced(self, delivery, subscription):
-        if subscription is None or not subscription["active"]:
+        if subscription is None or not WebhookSubscription(subscription).active:
             return delivery, subscription, WebhookDelivery(delivery).dead("subscription disabled")
         try:  # again at send time: a name may resolve elsewhere now
             webhooks.check_target(subscription["url"], self.send.webhook_allowed_hosts, self.resolver)
@@ -105,6 +105,6 @@ class WebhookSender:
             uow.deliveries.update(delivery["id"], **changes)
             if disable:
                 reason = f"the endpoint answered 410 Gone at {self.clock().isoformat()}"
-                uow.subscriptions.disable(subscription["id"], reason)
+                uow.subscriptions.update(subscription["id"], **WebhookSubscription(subscription).disable(reason))
                 uow.deliveries.stop_all(subscription["id"], "subscription disabled (410 Gone)")
             uow.commit()

@@ -132,9 +132,6 @@ class FakeSubscriptions(_FakeRows):
         return [dict(s) for s in self.rows.values()
                 if (owner is None or s["owner"] == owner) and (s["active"] or not active_only)]
 
-    def disable(self, subscription_id, reason):
-        self.update(subscription_id, active=False, disabled_reason=reason)
-
     def delete(self, subscription_id):
         self.rows.pop(subscription_id, None)
 

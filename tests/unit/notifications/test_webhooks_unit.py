@@ -16,10 +16,11 @@ import pytest
 from jastar_common.envelope import Envelope
 from jastar_common.errors import InvalidInput
 from jastar_notifications.domain.webhooks import (
-    CONSUMER, HostUnresolved, allowed_hosts, check_target, check_url, cloud_event, matches, new_secret, retry_after_seconds,
+    CONSUMER, HostUnresolved, allowed_hosts, check_target, check_url, cloud_event, new_secret, retry_after_seconds,
     sign, take_event,
 )
 from jastar_notifications.dependencies import resolver_within
+from jastar_notifications.domain.model import WebhookSubscription
 
 from .fakes import FakeUnitOfWork
 
@@ -59,7 +60,10 @@ def test_cloud_event_body_carries_the_webhook_id():
     (["booking.confirmed"], "booking.cancelled", False),
 ])
 def test_event_type_patterns(patterns, event_type, wanted):
-    assert matches(patterns, event_type) is wanted
+    subscription = WebhookSubscription({"event_types": patterns, "active": True, "disabled_reason": None})
+    assert subscription.wants(event_type) is wanted
+    subscription.disable("410 Gone")
+    assert subscription.wants(event_type) is False  # a disabled one wants nothing
 
 
 @pytest.mark.parametrize("url", [

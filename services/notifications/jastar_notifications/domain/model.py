@@ -8,6 +8,8 @@ allowed transitions (jastar_common.transitions), updates the row and returns
 the columns it changed, for the repository to write. A change made to many
 rows in one statement (cancel a booking's messages, claim due rows) takes
 its states from the same table (`starts`, `end`)."""
+import fnmatch
+
 from jastar_common import transitions
 from jastar_common.errors import Conflict
 
@@ -138,6 +140,32 @@ class WebhookDelivery(_Outgoing):
 
     def replay(self, now):
         return self._take("replay", attempts=0, next_attempt_at=now, last_error=None)
+
+
+class WebhookSubscription:
+    """An integrator's subscription to event types: active until its endpoint
+    answers 410 Gone, then disabled for good (its pending deliveries die)."""
+    __slots__ = ("row",)
+
+    def __init__(self, row):
+        self.row = row
+
+    @property
+    def active(self):
+        return self.row["active"]
+
+    def wants(self, event_type):
+        """"booking.*" matches "booking.confirmed"; "*" matches everything."""
+        return self.active and any(fnmatch.fnmatchcase(event_type, p) for p in self.row["event_types"])
+
+    def check_active(self):
+        if not self.active:
+            raise Conflict("the subscription is disabled", reason=self.row["disabled_reason"])
+
+    def disable(self, reason):
+        changes = {"active": False, "disabled_reason": reason}
+        self.row.update(changes)
+        return changes
 
 
 class Reminder(_Stateful):

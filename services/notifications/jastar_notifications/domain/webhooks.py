@@ -5,7 +5,6 @@
 Subscriptions belong to their integrator (caller.id); admin and system may see
 and manage all of them. The secret is shown once, at creation."""
 import base64
-import fnmatch
 import hashlib
 import hmac
 import ipaddress
@@ -20,7 +19,7 @@ from urllib.parse import urlsplit
 from jastar_common.errors import Conflict, InvalidInput
 
 from . import access
-from .model import QUEUED, WebhookDelivery
+from .model import QUEUED, WebhookDelivery, WebhookSubscription
 
 SECRET_PREFIX = "whsec_"
 # CloudEvents' structured mode: the body is the whole event, data inside it
@@ -54,11 +53,6 @@ def cloud_event(webhook_id, envelope):
         "jastareventid": envelope.id,  # the same event reaches every subscription
         "data": envelope.data,
     }, ensure_ascii=False, separators=(",", ":"))
-
-
-def matches(patterns, event_type):
-    """"booking.*" matches "booking.confirmed"; "*" matches everything."""
-    return any(fnmatch.fnmatchcase(event_type, p) for p in patterns)
 
 
 # --- URL safety -------------------------------------------------------------------
@@ -170,8 +164,7 @@ def replay_delivery(uow, caller, now, delivery_id):
         delivery = uow.deliveries.get(delivery_id)
         subscription = delivery and uow.subscriptions.get(delivery["subscription_id"])
         access.check_webhook_owner(caller, subscription, "delivery", delivery_id)
-        if not subscription["active"]:
-            raise Conflict("the subscription is disabled", reason=subscription["disabled_reason"])
+        WebhookSubscription(subscription).check_active()
         uow.deliveries.update(delivery_id, **WebhookDelivery(delivery).replay(now))
         uow.commit()
         return delivery
@@ -188,7 +181,7 @@ def take_events(uow, envelopes, now, traced=lambda envelope: nullcontext()):
     when none is wanted. `traced`: see services.take_events."""
     with uow:
         subscriptions = uow.subscriptions.owned(active_only=True)
-        wanted = {envelope.id: [s for s in subscriptions if matches(s["event_types"], envelope.type)]
+        wanted = {envelope.id: [s for s in subscriptions if WebhookSubscription(s).wants(envelope.type)]
                   for envelope in envelopes}
         envelopes = [envelope for envelope in envelopes if wanted[envelope.id]]
         if not envelopes:

@@ -17,6 +17,8 @@ class GatewaySettings:
     jwt_ttl_seconds: int = from_setting("JWT_TTL_SECONDS", 3600, int)
     admin_api_key: str = from_setting("ADMIN_API_KEY", None)  # the bootstrap admin's key, if any
     rpc_timeout_seconds: float = from_setting("RPC_TIMEOUT_SECONDS", 10.0, float)
+    # a report over a year of a large network reads many facts (bench/README.md)
+    report_timeout_seconds: float = from_setting("REPORT_TIMEOUT_SECONDS", 30.0, float)
     ready_timeout_seconds: float = from_setting("READY_TIMEOUT_SECONDS", 2.0, float)
     cors_origins: str = from_setting("CORS_ORIGINS", "")  # comma-separated, or *
     max_body_bytes: int = from_setting("MAX_BODY_BYTES", 64 * 1024, int)

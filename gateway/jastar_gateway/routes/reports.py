@@ -194,7 +194,9 @@ class ReportRoutes:
         query.pop("format", None)
         query["from"] = query.pop("from_").isoformat()
         query["to"] = query["to"].isoformat()
-        result = self.call("reports", "report", name, query, export=as_csv)
+        # a year's figures take seconds to compute: not the 10 s of a desk's call
+        result = self.call("reports", "report", name, query, export=as_csv,
+                           timeout=self.settings.report_timeout_seconds)
         if not as_csv:
             return result
         filename = f"jastar-{name}-{result['from']}-{result['to']}.csv"

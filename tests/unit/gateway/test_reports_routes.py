@@ -2,12 +2,18 @@
 by ?format=csv or Accept, and an OpenAPI that shows both."""
 import csv
 import io
+from datetime import date
+from types import SimpleNamespace
 
+import eventlet
+import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from jastar_gateway import openapi, service  # noqa: F401  (registers every route)
-from jastar_gateway.routes.reports import _wants_csv, to_csv
+from jastar_gateway.problems import ServiceUnavailable
+from jastar_gateway.routes import Calls
+from jastar_gateway.routes.reports import ReportRoutes, _wants_csv, to_csv
 
 
 def test_csv_has_a_bom_a_header_and_empty_cells_for_null():
@@ -52,3 +58,35 @@ def test_a_report_leaves_through_its_schema_whole():
     for name, schema in reports.REPORTS.items():
         example = EXAMPLES[f"{name.capitalize()}Report"]
         assert schema.__name__ == f"{name.capitalize()}Report" and schema().dump(example) == example
+
+
+class _Rpc:
+    """The worker's RPC proxy: each service answers after `seconds`."""
+
+    def __init__(self, seconds):
+        self.context_data, self.seconds = {}, seconds
+
+    def __getitem__(self, service):
+        def answer(*args, **kwargs):
+            eventlet.sleep(self.seconds)
+            return {"service": service}
+        return SimpleNamespace(report=answer, list_reports=answer)
+
+
+class _Routes(ReportRoutes, Calls):
+    settings = SimpleNamespace(rpc_timeout_seconds=0.05, report_timeout_seconds=1.0)
+
+    def __init__(self, seconds):
+        self.rpc = _Rpc(seconds)
+
+
+def test_a_report_may_take_longer_than_other_calls_but_not_for_ever():
+    asked = request()
+    asked.jastar_query = {"from_": date(2026, 1, 1), "to": date(2026, 12, 31)}
+    assert _Routes(0.2).report(asked, "overview") == {"service": "reports"}  # past RPC_TIMEOUT_SECONDS
+    with pytest.raises(ServiceUnavailable):  # the other calls keep theirs
+        _Routes(0.2).call("reports", "list_reports")
+    slow = _Routes(0.2)
+    slow.settings = SimpleNamespace(rpc_timeout_seconds=0.05, report_timeout_seconds=0.1)
+    with pytest.raises(ServiceUnavailable):
+        slow.report(asked, "overview")

@@ -51,7 +51,8 @@ Booking = {"id": "f1c55b57-672e-42db-9d8c-cbed8c9356e4", "kind": "consultation",
            "member_id": MEMBER_ID, "centre_id": KARASAI, "resource_id": "career-consultant", "service_id": "jobs",
            "specialist_id": "career-consultant", "space_id": None, "session_id": None, "programme_id": None,
            "starts_at": "2026-12-01T04:00:00+00:00", "ends_at": "2026-12-01T04:30:00+00:00", "reason": None,
-           "created_at": "2026-11-30T18:32:13.805656+00:00", "updated_at": "2026-11-30T18:32:13.805661+00:00"}
+           "created_at": "2026-11-30T18:32:13.805656+00:00", "updated_at": "2026-11-30T18:32:13.805661+00:00",
+           "cancel_until": "2026-12-01T03:00:00+00:00", "move_until": "2026-12-01T02:00:00+00:00"}
 WaitlistEntry = {"id": "9d0c4f0e-3b7a-4f55-9a39-2f4f3c1b8e21", "resource_id": "sewing-spring-1",
                  "centre_id": KARASAI, "member_id": MEMBER_ID, "position": 1, "state": "waiting",
                  "offer_expires_at": None, "booking_id": None, "created_at": "2026-11-30T18:40:11+00:00"}

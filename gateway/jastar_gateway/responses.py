@@ -239,6 +239,12 @@ class Booking(Schema):
     ends_at = timestamp(required=True)
     reason = maybe()
     created_at, updated_at = several(timestamp, 2)
+    cancel_until = Iso(allow_none=True, metadata={"format": "date-time", "description": (
+        "the last moment the member may cancel it themselves (staff may later); "
+        "null once it cannot be cancelled")})
+    move_until = Iso(allow_none=True, metadata={"format": "date-time", "description": (
+        "the last moment the member may move it to another time (staff may later); "
+        "null for seats and once it cannot be moved")})
 
 
 class WaitlistEntry(Schema):

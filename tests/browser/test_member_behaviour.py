@@ -1,6 +1,9 @@
 """What people expect when things go wrong or differ: a taken slot, a lost
 answer, an expired session, the keyboard alone; and the other member pages
 (space hours, notifications, profile, erasure), each scanned by axe-core."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 import requests
 from selenium.webdriver.common.by import By
@@ -16,6 +19,19 @@ def signed_in(web, base):
     member, token = sign_up_by_api(base, "Ерлан Бекұлы")
     web.sign_in_as(token)
     return member["phone"], token
+
+
+def booked_hours_ahead(base, token, service_id="jobs", hours=3):
+    """A consultation booked by API at the first free time at least `hours`
+    ahead: past the notice to move it, whatever the time of day."""
+    earliest = datetime.now(timezone.utc) + timedelta(hours=hours)
+    slots = requests.get(base + "/v1/availability", params={"service_id": service_id, "limit": 100},
+                         timeout=30).json()["items"]
+    slot = next(s for s in slots if datetime.fromisoformat(s["starts_at"]) >= earliest)
+    made = requests.post(base + "/v1/bookings", headers=bearer(token), timeout=30, json={
+        "kind": "consultation", "service_id": service_id, "starts_at": slot["starts_at"]})
+    assert made.status_code == 201, made.text
+    return made.json()["booking"]
 
 
 def my_bookings(base, token):
@@ -166,18 +182,15 @@ def test_programmes_list_and_a_problem_shown_next_to_its_field(web, axe, seeded)
 @pytest.mark.parametrize("lang", ["kk"])
 def test_a_consultation_is_moved_to_another_free_time(web, axe, seeded):
     _, token = signed_in(web, seeded.url)
-    slot = requests.get(seeded.url + "/v1/availability", params={"service_id": "jobs"}, timeout=30).json()["items"][0]
-    made = requests.post(seeded.url + "/v1/bookings", headers=bearer(token), timeout=30, json={
-        "kind": "consultation", "service_id": "jobs", "starts_at": slot["starts_at"]})
-    assert made.status_code == 201, made.text
-    booking_id = made.json()["booking"]["id"]
+    booked = booked_hours_ahead(seeded.url, token)
+    booking_id = booked["id"]
     web.open("/me/bookings")
     card = web.find(f"[data-booking='{booking_id}']")
     web.click(web.button(web.t("mine.reschedule"), card))
     web.settle()
     assert web.heading() == web.t("book.title_reschedule")
     new_start = Member(web, "", "").first_free_time()
-    assert new_start != slot["starts_at"]
+    assert new_start != booked["starts_at"]
     axe(web, "reschedule")
     web.press(web.t("book.move_here"))
     web.wait(lambda: f"moved={booking_id}" in web.hash, message="not moved")
@@ -201,3 +214,36 @@ def test_a_slot_chosen_when_the_session_ran_out_is_kept_through_signing_in_again
     web.press(web.t("book.confirm"))
     web.wait(lambda: "booked=" in web.hash, message="not booked after signing in again")
     assert [b["starts_at"][:16] for b in my_bookings(seeded.url, token)] == [starts_at[:16]]
+
+
+@pytest.mark.parametrize("lang", ["ru"])
+def test_near_its_start_a_booking_says_until_when_it_could_be_moved_or_cancelled(web, axe, seeded):
+    _, token = signed_in(web, seeded.url)
+    booked = booked_hours_ahead(seeded.url, token)
+    move_until, cancel_until = (datetime.fromisoformat(booked[k]) for k in ("move_until", "cancel_until"))
+    assert move_until < cancel_until < datetime.fromisoformat(booked["starts_at"])
+
+    def card_seen_at(moment):
+        with web.clock_at(moment):
+            web.fresh()
+            web.sign_in_as(token)  # stored at the page's time, as the sign-in page would
+            web.open("/me/bookings")
+            return web.find(f"[data-booking='{booked['id']}']")
+
+    def hh_mm(moment):
+        return moment.astimezone(ZoneInfo("Asia/Almaty")).strftime("%H:%M")
+
+    card = card_seen_at(move_until - timedelta(minutes=5))
+    assert web.link(web.t("mine.reschedule"), card) and web.button(web.t("mine.cancel"), card)
+    assert not card.find_elements(By.CSS_SELECTOR, "[data-closed]")
+
+    card = card_seen_at(move_until + timedelta(minutes=5))  # may still cancel, no longer move
+    assert not card.find_elements(By.XPATH, ".//a[contains(@href, 'reschedule=')]")
+    assert web.button(web.t("mine.cancel"), card)
+    assert card.find_element(By.CSS_SELECTOR, "[data-closed=move]").text == web.t("mine.move_closed", time=hh_mm(move_until))
+
+    card = card_seen_at(cancel_until + timedelta(minutes=5))  # neither
+    assert not card.find_elements(By.CSS_SELECTOR, "[data-action=cancel]")
+    assert card.find_element(By.CSS_SELECTOR, "[data-closed=cancel]").text == web.t("mine.cancel_closed", time=hh_mm(cancel_until))
+    assert card.find_elements(By.CSS_SELECTOR, "[data-action=calendar]")  # still there to add
+    axe(web, "my bookings near the start")

@@ -2,6 +2,8 @@
 click a button or a link by its text, fill a field by its label."""
 import json
 import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from selenium.common.exceptions import (ElementClickInterceptedException, NoSuchElementException,
@@ -13,6 +15,15 @@ WEB = Path(__file__).resolve().parents[1]
 PHONE = {"width": 390, "height": 844, "mobile": True}
 DESKTOP = {"width": 1280, "height": 900, "mobile": False}
 WAIT_SECONDS = 30
+# the page's Date, moved by a fixed number of milliseconds and running on
+SHIFTED_CLOCK = """(() => {
+  const shift = %d, Real = Date;
+  class Shifted extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(Real.now() + shift); }
+    static now() { return Real.now() + shift; }
+  }
+  globalThis.Date = Shifted;
+})();"""
 
 
 def literal(text):
@@ -46,6 +57,20 @@ class WebApp:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": size["width"], "height": size["height"], "deviceScaleFactor": 1,
             "mobile": size["mobile"]})
+
+    @contextmanager
+    def clock_at(self, moment):
+        """Pages loaded inside read their clock as `moment` (aware) and on from
+        there: for what the app itself judges against the time. The services
+        keep their own clock."""
+        shift_ms = round((moment - datetime.now(timezone.utc)).total_seconds() * 1000)
+        added = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                            {"source": SHIFTED_CLOCK % shift_ms})
+        try:
+            yield self
+        finally:
+            self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                                        {"identifier": added["identifier"]})
 
     def fresh(self):
         """A first visit: nothing stored, nobody signed in."""

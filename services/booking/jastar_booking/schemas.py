@@ -77,6 +77,13 @@ class FactsPageSchema(StrictSchema):
 
 
 class BookingSchema(Schema):
+    """A booking as clients see it, with the deadlines the member keeps under
+    `policy` (the member's app offers cancel and move only until them)."""
+
+    def __init__(self, policy, **kwargs):
+        super().__init__(**kwargs)
+        self.policy = policy
+
     id = fields.String()
     kind = fields.String()
     state = fields.String()
@@ -94,6 +101,17 @@ class BookingSchema(Schema):
     reason = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+    cancel_until = fields.Method("_cancel_until")
+    move_until = fields.Method("_move_until")
+
+    def _cancel_until(self, booking):
+        return _TIME._serialize(booking.cancel_until(self.policy.min_notice_cancel), None, None)
+
+    def _move_until(self, booking):
+        return _TIME._serialize(booking.move_until(self.policy.min_notice_change), None, None)
+
+
+_TIME = UtcDateTime()
 
 
 class WaitlistEntrySchema(Schema):

@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
 
 
-def _result(outcome):
+def _result(outcome, policy):
     what, obj = outcome
     if what == "booking":
-        return {"booking": schemas.BookingSchema().dump(obj)}
+        return {"booking": schemas.BookingSchema(policy).dump(obj)}
     return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
 
 
@@ -49,6 +49,9 @@ class BookingService(JastarService):
     registry = ServiceRpc("registry")
     settings = Settings(read_settings)
     now = Clock()
+
+    def _booking(self, many=False):
+        return schemas.BookingSchema(self.settings.policy, many=many)
 
     @api
     def availability(self, query):
@@ -69,17 +72,17 @@ class BookingService(JastarService):
     def create_booking(self, request):
         request = load(schemas.CreateBookingSchema(), request)
         return _result(bookings.create(self.db.unit_of_work(), self.caller, request, self.settings.policy,
-                                       self.now()))
+                                       self.now()), self.settings.policy)
 
     @api
     def get_booking(self, booking_id):
-        return schemas.BookingSchema().dump(bookings.get(self.db.unit_of_work(), self.caller, booking_id))
+        return self._booking().dump(bookings.get(self.db.unit_of_work(), self.caller, booking_id))
 
     @api
     def member_bookings(self, member_id, page=None):
         page = load(schemas.PageSchema(), page)
         found, total = queries.member_bookings(self.db.unit_of_work(), self.caller, member_id, **page)
-        return _page(schemas.BookingSchema(many=True).dump(found), total, page)
+        return _page(self._booking(many=True).dump(found), total, page)
 
     @api
     def member_centres(self, member_id):
@@ -104,45 +107,45 @@ class BookingService(JastarService):
         day = load(schemas.CentreDaySchema(), {"day": day})["day"]
         page = load(schemas.PageSchema(), page)
         found, total = queries.centre_day(self.db.unit_of_work(), self.caller, centre_id, day, **page)
-        return _page(schemas.BookingSchema(many=True).dump(found), total, page)
+        return _page(self._booking(many=True).dump(found), total, page)
 
     @api
     def cancel_booking(self, booking_id, reason=None):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             bookings.cancel(self.db.unit_of_work(), self.caller, booking_id, reason, self.settings.policy,
                             self.now()))
 
     @api
     def reschedule_booking(self, booking_id, change):
         change = load(schemas.RescheduleSchema(), change)
-        return schemas.BookingSchema().dump(bookings.reschedule(
+        return self._booking().dump(bookings.reschedule(
             self.db.unit_of_work(), self.caller, booking_id, change["starts_at"], change.get("ends_at"),
             self.settings.policy, self.now()))
 
     @api
     def check_in(self, booking_id):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             bookings.check_in(self.db.unit_of_work(), self.caller, booking_id, self.settings.policy,
                               self.now()))
 
     @api
     def mark_no_show(self, booking_id):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             bookings.mark_no_show(self.db.unit_of_work(), self.caller, booking_id, self.now()))
 
     @api
     def approve_booking(self, booking_id):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             bookings.decide(self.db.unit_of_work(), self.caller, booking_id, True, None, self.now()))
 
     @api
     def reject_booking(self, booking_id, reason=None):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             bookings.decide(self.db.unit_of_work(), self.caller, booking_id, False, reason, self.now()))
 
     @api
     def accept_offer(self, entry_id):
-        return schemas.BookingSchema().dump(
+        return self._booking().dump(
             waitlist.accept(self.db.unit_of_work(), self.caller, entry_id, self.settings.policy, self.now()))
 
     @api

@@ -2,7 +2,7 @@
 a move in one transaction, bad input named at the boundary, availability
 asked over RPC. No registry runs: booking works from its own copy. The rules
 themselves are unit tests (tests/unit/booking/test_rules.py)."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -48,6 +48,18 @@ def test_reschedule_is_atomic(booking):
         # the old slot is free again
         assert rpc.booking.create_booking(consultation("m-022", local(day, 15), specialist_id="sp1"))
     assert len(events(booking.url, "booking.rescheduled")) == 1
+
+
+def test_a_booking_says_until_when_its_member_may_cancel_and_move_it(booking):
+    start = local(booking.day, 12)
+    with client(booking.amqp_uri) as rpc:
+        made = rpc.booking.create_booking(consultation("m-030", start))["booking"]
+        read = rpc.booking.get_booking(made["id"])
+        cancelled = rpc.booking.cancel_booking(made["id"])
+    for seen in (made, read):  # the default policy: 60 minutes to cancel, 120 to move
+        assert datetime.fromisoformat(seen["cancel_until"]) == start - timedelta(minutes=60)
+        assert datetime.fromisoformat(seen["move_until"]) == start - timedelta(minutes=120)
+    assert cancelled["cancel_until"] is None and cancelled["move_until"] is None
 
 
 def test_bad_requests_name_their_fields(booking):

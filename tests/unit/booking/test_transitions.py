@@ -109,6 +109,16 @@ def test_seats_are_not_moved_and_a_move_keeps_the_state():
                               "previous_ends_at": START + timedelta(minutes=30)}
 
 
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", ["consultation", "space", "seat"])
+def test_a_member_may_cancel_or_move_until_the_notice_and_only_what_the_table_allows(kind, state):
+    held = booking(state, kind)
+    hour, two = timedelta(hours=1), timedelta(hours=2)
+    assert held.cancel_until(hour) == (START - hour if ("cancel", state) in BOOKING_TRANSITIONS else None)
+    movable = kind != "seat" and ("reschedule", state) in BOOKING_TRANSITIONS
+    assert held.move_until(two) == (START - two if movable else None)
+
+
 def test_active_bookings_hold_their_resource():
     assert [s for s in STATES if booking(s).is_active] == ["pending", "confirmed", "checked_in"]
 

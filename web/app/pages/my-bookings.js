@@ -78,14 +78,24 @@ function bookingCard(b, names, upcoming) {
   const what = whatOf(b, names);
   const result = h("div", { "aria-live": "polite" });
   const actions = h("div", { class: "booking-actions" });
+  const closed = [];
   if (upcoming) {
-    if (b.kind === "consultation") {
+    // the API says until when the member may still move or cancel; past that,
+    // say so instead of offering a button the service would refuse
+    const open = (until) => until && Date.now() < Date.parse(until);
+    if (b.kind === "consultation" && open(b.move_until)) {
       actions.append(h("a", { class: "button secondary", href: `#/book?reschedule=${b.id}&service=${b.service_id}&centre=${b.centre_id}` }, t("mine.reschedule")));
+    } else if (b.kind === "consultation" && b.move_until) {
+      closed.push(h("p", { class: "muted", dataset: { closed: "move" } }, t("mine.move_closed", { time: when.time(b.move_until) })));
     }
     actions.append(
       h("button", { type: "button", class: "secondary", dataset: { action: "calendar" }, onclick: (event) => busy(event.currentTarget,
-        () => download(`/v1/me/bookings/${b.id}.ics`, `jastar-${b.id}.ics`).catch((err) => replace(result, errorBox(err)))) }, t("mine.calendar")),
-      h("button", { type: "button", class: "secondary", dataset: { action: "cancel" }, onclick: (event) => cancel(event.currentTarget, b, what, result) }, t("mine.cancel")));
+        () => download(`/v1/me/bookings/${b.id}.ics`, `jastar-${b.id}.ics`).catch((err) => replace(result, errorBox(err)))) }, t("mine.calendar")));
+    if (open(b.cancel_until)) {
+      actions.append(h("button", { type: "button", class: "secondary", dataset: { action: "cancel" }, onclick: (event) => cancel(event.currentTarget, b, what, result) }, t("mine.cancel")));
+    } else if (b.cancel_until) {
+      closed.push(h("p", { class: "muted", dataset: { closed: "cancel" } }, t("mine.cancel_closed", { time: when.time(b.cancel_until) })));
+    }
   }
   return h("li", { class: "card booking", dataset: { booking: b.id, state: b.state, kind: b.kind } },
     h("p", { class: "muted" }, t(`mine.kind.${b.kind}`)),
@@ -94,7 +104,7 @@ function bookingCard(b, names, upcoming) {
     centre ? h("p", { class: "muted" }, named(centre), ", ", centre.address) : null,
     specialist ? h("p", { class: "muted" }, specialist.full_name) : null,
     h("p", { class: `badge ${b.state}` }, t(`state.${b.state}`)),
-    result, actions);
+    ...closed, result, actions);
 }
 
 async function cancel(button, b, what, result) {

@@ -211,6 +211,15 @@ class Booking:
     def complete(self, now, by="system"):
         return self._take("complete", now, by)
 
+    def cancel_until(self, notice):
+        """The last moment a member may cancel it (staff may later), given
+        the policy's notice; None once it cannot be cancelled at all."""
+        return self.starts_at - notice if self.may("cancel") else None
+
+    def move_until(self, notice):
+        """The same for moving it to another time; seats never move."""
+        return self.starts_at - notice if self.kind != "seat" and self.may("reschedule") else None
+
     def check_movable(self):
         """Only consultations and space hours move; seats follow their session."""
         if self.kind == "seat":

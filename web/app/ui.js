@@ -46,7 +46,12 @@ export const empty = (text) => h("p", { class: "empty" }, text);
 export function problemText(err) {
   if (err instanceof Offline) return t("error.offline");
   if (err instanceof Problem) {
-    if (err.code === "rule_broken" && has(`rule.${err.body.rule}`)) return t(`rule.${err.body.rule}`);
+    if (err.code === "rule_broken") {
+      // a rule may say more for one action (too late to cancel, not to book)
+      const { rule, action, min_notice_minutes: min } = err.body;
+      if (action && has(`rule.${rule}.${action}`)) return t(`rule.${rule}.${action}`, { min });
+      if (has(`rule.${rule}`)) return t(`rule.${rule}`);
+    }
     if (has(`problem.${err.code}`)) return t(`problem.${err.code}`);
     return err.title || t("error.unknown");
   }

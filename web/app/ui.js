@@ -184,9 +184,11 @@ export function banner(text, kind = "info", { retry, timeout } = {}) {
     slot.replaceChildren();
     return;
   }
-  replace(slot, h("div", { class: `alert ${kind}` }, h("span", {}, text),
-    retry ? h("button", { type: "button", class: "secondary", onclick: retry }, t("common.retry")) : null));
-  if (timeout) setTimeout(() => slot.textContent === text && slot.replaceChildren(), timeout);
+  const shown = h("div", { class: `alert ${kind}` }, h("span", {}, text),
+    retry ? h("button", { type: "button", class: "secondary", onclick: retry }, t("common.retry")) : null);
+  replace(slot, shown);
+  // only this message goes: a same-worded one shown since keeps its own time
+  if (timeout) setTimeout(() => shown.remove(), timeout);
 }
 
 export function button(text, onclick, cls = "primary", extra = {}) {

@@ -120,7 +120,7 @@ def test_the_booking_journey_works_with_the_keyboard_alone(web, seeded):
         raise AssertionError(f"Tab never reached {css}")
 
     body.send_keys(Keys.TAB)
-    tab_to(".times input[type=radio]").send_keys(Keys.ARROW_RIGHT)  # the second time of the day
+    tab_to(".times input[type=radio]").send_keys(Keys.SPACE)  # the first time of the day, chosen
     confirm = tab_to("button[data-action='confirm']")
     confirm.send_keys(Keys.ENTER)
     web.wait(lambda: "booked=" in web.hash, message="not booked by keyboard")
@@ -137,7 +137,7 @@ def test_space_hours_that_need_approval_are_booked_as_pending(web, axe, seeded):
     axe(web, "space")
     web.press(web.t("space.book"))
     web.wait(lambda: "booked=" in web.hash, message="space not booked")
-    card = web.find("[data-kind='space']")
+    card = web.wait(lambda: web.find("[data-kind='space']"), message="no space booking card")
     assert card.get_attribute("data-state") == "pending" and web.t("state.pending") in card.text
 
 

@@ -8,6 +8,8 @@ import icalendar
 import pytest
 import requests
 
+from jastar_devkit.helpers import ahead
+
 from .test_gateway_access import Gateway, bearer, register
 
 
@@ -16,7 +18,7 @@ def booked(system):
     subprocess.run(["jastar-registry-seed"], env=system.env("registry"), check=True, capture_output=True)
     gw = Gateway(system.url)
     owner, other = register(gw, "Calendar Owner"), register(gw, "Calendar Other")
-    slots = gw.retry("GET", "/v1/availability", params={"service_id": "jobs"}).json()["items"]
+    slots = ahead(gw.retry("GET", "/v1/availability", params={"service_id": "jobs"}).json()["items"])
     booking = gw.retry("POST", "/v1/bookings", bearer(owner.token),
                        {"kind": "consultation", "service_id": "jobs", "starts_at": slots[0]["starts_at"]},
                        expect=(201,)).json()["booking"]

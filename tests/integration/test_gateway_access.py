@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from jastar_common.calendar import ALMATY
+from jastar_devkit.helpers import ahead
 from jastar_gateway import auth
 from jastar_gateway.http import ROUTES
 from jastar_gateway.service import GatewayService  # noqa: F401  (declaring the routes fills ROUTES)
@@ -178,7 +179,7 @@ def world(system):
     deadline = time.monotonic() + 30
     while len(slots) < 4 and time.monotonic() < deadline:
         found = gw.ok("GET", "/v1/availability", params={"service_id": "jobs"})["items"]
-        slots = [s["starts_at"] for s in found if s.get("free", True)]
+        slots = [s["starts_at"] for s in ahead(found)]
         time.sleep(0.3)
     assert len(slots) >= 4, "the seeded career consultant has free slots"
     booking_a = gw.retry("POST", "/v1/bookings", headers["member_a"],
@@ -187,7 +188,7 @@ def world(system):
 
     # member A's space booking waiting for approval (the sewing workshop needs it)
     hours = gw.retry("GET", "/v1/availability", params={"space_id": "karasai-sewing"}).json()["items"]
-    hour = next(h for h in hours if h.get("free", True))
+    hour = ahead(hours)[0]
     starts = datetime.fromisoformat(hour["starts_at"])
     pending = gw.ok("POST", "/v1/bookings", headers["member_a"],
                     {"kind": "space", "space_id": "karasai-sewing", "starts_at": starts.isoformat(),

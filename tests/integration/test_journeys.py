@@ -45,7 +45,7 @@ def test_browse_register_book_conflict_cancel(system):
     base = uuid.uuid4().int % 9000
     _, aigerim = sign_up(system.url, base)
     _, dana = sign_up(system.url, base + 1)
-    slot = visitor.get("/v1/availability", service_id="housing").json()["items"][0]
+    slot = helpers.ahead(visitor.get("/v1/availability", service_id="housing").json()["items"])[0]
     booked = aigerim.post("/v1/bookings", {"kind": "consultation", "service_id": "housing",
                                            "starts_at": slot["starts_at"]}, **{"Idempotency-Key": "a-1"})
     assert booked.status_code == 201, booked.text

@@ -1,5 +1,9 @@
 """A young person's journeys through the app."""
+from datetime import datetime, timezone
+
 from selenium.webdriver.common.by import By
+
+from jastar_devkit.helpers import BOOKING_LEAD
 
 
 class Member:
@@ -50,9 +54,20 @@ class Member:
         cards = self.app.find_all("[data-entry]")
         return cards[0] if cards else None
 
-    def first_free_time(self):
-        """Pick the first time of the (pre-chosen) day; returns its start (ISO, UTC)."""
+    def first_free_time(self, lead=BOOKING_LEAD):
+        """Pick the first free time of the chosen day, or of the days after,
+        that starts `lead` or more from now; returns its start (ISO, UTC)."""
         app = self.app
-        radio = app.wait(lambda: (app.find_all(".times input[type=radio]") or [None])[0], message="no free times")
+        app.wait(lambda: app.find_all(".times input[type=radio]"), message="no free times")
+        earliest = datetime.now(timezone.utc) + lead
+        while True:
+            radio = next((r for r in app.find_all(".times input[type=radio]") if r.is_enabled()
+                          and datetime.fromisoformat(r.get_attribute("data-slot")) >= earliest), None)
+            if radio:
+                break
+            days = app.find_all(".days input[type=radio]")
+            chosen = next(n for n, day in enumerate(days) if day.is_selected())
+            assert chosen + 1 < len(days), f"no free time {lead} or more ahead"
+            app.click(app.driver.find_element(By.CSS_SELECTOR, f"label[for='{days[chosen + 1].get_attribute('id')}']"))
         app.click(app.driver.find_element(By.CSS_SELECTOR, f"label[for='{radio.get_attribute('id')}']"))
         return radio.get_attribute("data-slot")

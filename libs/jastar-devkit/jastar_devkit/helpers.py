@@ -5,10 +5,14 @@ published on the events exchange."""
 import socket
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import requests
 
 HOST = "127.0.0.1"
+# booking keeps 60 minutes' notice: tests take times at least this far ahead,
+# so that a time at the very edge is not refused by the time they book it
+BOOKING_LEAD = timedelta(minutes=75)
 
 
 def free_port():
@@ -69,6 +73,12 @@ def sign_up(base, phone=None, **fields):
         **fields, "phone": phone})
     assert made.status_code == 201, made.text
     return made.json(), sign_in(base, phone)
+
+
+def ahead(slots, lead=BOOKING_LEAD):
+    """The free slots of an availability answer that start `lead` or more from now."""
+    earliest = datetime.now(timezone.utc) + lead
+    return [s for s in slots if s.get("free", True) and datetime.fromisoformat(s["starts_at"]) >= earliest]
 
 
 def bearer(token):

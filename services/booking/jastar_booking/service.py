@@ -30,13 +30,6 @@ log = logging.getLogger(__name__)
 api = rpc(expected_exceptions=EXPECTED_ERRORS)
 
 
-def _result(outcome, policy):
-    what, obj = outcome
-    if what == "booking":
-        return {"booking": schemas.BookingSchema(policy).dump(obj)}
-    return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
-
-
 def _page(items, total, page):
     """Every list answers the same envelope: {items, total, limit, offset}."""
     return {"items": items, "total": total, "limit": page["limit"], "offset": page["offset"]}
@@ -51,7 +44,14 @@ class BookingService(JastarService):
     now = Clock()
 
     def _booking(self, many=False):
+        """Bookings leave through this one schema: it needs the policy for their deadlines."""
         return schemas.BookingSchema(self.settings.policy, many=many)
+
+    def _outcome(self, outcome):
+        what, obj = outcome
+        if what == "booking":
+            return {"booking": self._booking().dump(obj)}
+        return {"waitlist": schemas.WaitlistEntrySchema().dump(obj)}
 
     @api
     def availability(self, query):
@@ -71,8 +71,8 @@ class BookingService(JastarService):
     @api
     def create_booking(self, request):
         request = load(schemas.CreateBookingSchema(), request)
-        return _result(bookings.create(self.db.unit_of_work(), self.caller, request, self.settings.policy,
-                                       self.now()), self.settings.policy)
+        return self._outcome(bookings.create(self.db.unit_of_work(), self.caller, request,
+                                             self.settings.policy, self.now()))
 
     @api
     def get_booking(self, booking_id):

@@ -58,7 +58,7 @@ def sign_in(base, phone, role=None, seconds=60):
         return answer if answer.status_code != 503 else None
     sent = wait_until(send_code, seconds, what=f"no sign-in code for {phone}")
     assert sent.status_code == 202, sent.text
-    token = requests.post(base + "/v1/auth/token", json={"phone": phone, "code": sent.json()["code"]},
+    token = requests.post(base + "/v1/auth/token", json={**body, "code": sent.json()["code"]},
                           timeout=30)
     assert token.status_code == 200, token.text
     return token.json()
